@@ -1,0 +1,5 @@
+"""`python -m cireg` runs the command line."""
+
+from cireg.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""The core pipeline: a register folder in, the model and every finding out.
+
+load → schema → model (computed facts) → rules, file by file; then the rules that need the
+whole register. Nothing here prints or exits: adapters decide what to do with the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cireg.findings import Finding, sort_findings
+from cireg.load import load_file
+from cireg.model import Initiative, Register, build_initiative
+from cireg.rules.files import Candidate, DisplayPath, scan_folder
+from cireg.rules.iterations import iteration_findings
+from cireg.rules.references import reference_findings
+from cireg.rules.smart import evaluate_smart, smart_findings
+from cireg.rules.steps import step_findings
+from cireg.rules.warnings import warning_findings
+from cireg.schema import check_schema
+from cireg.steps import assess_steps
+
+
+def check_file(candidate: Candidate, today: dt.date) -> tuple[Initiative | None, list[Finding]]:
+    """Everything one file says about itself."""
+    result = load_file(candidate.path, candidate.display)
+    findings = list(result.findings)
+    document = result.document
+    if document is None:
+        return None, findings
+    findings.extend(check_schema(document))
+    initiative = build_initiative(candidate.id, candidate.path, document)
+    if initiative is None:
+        return None, findings
+    evaluate_smart(initiative)
+    assess_steps(initiative)
+    findings.extend(smart_findings(initiative))
+    findings.extend(step_findings(initiative))
+    findings.extend(reference_findings(initiative))
+    findings.extend(warning_findings(initiative, today))
+    return initiative, findings
+
+
+def check_register(folder: str, today: dt.date, display: DisplayPath | None = None) -> Register:
+    """Load and check every file of a register folder. Raises RegisterFolderError only when
+    the folder itself cannot be read."""
+    display = display or DisplayPath()
+    candidates, findings, seen = scan_folder(folder, display)
+    initiatives: list[Initiative] = []
+    unreadable: list[Candidate] = []
+    for candidate in candidates:
+        initiative, file_findings = check_file(candidate, today)
+        findings.extend(file_findings)
+        if initiative is None:
+            unreadable.append(candidate)
+        else:
+            initiatives.append(initiative)
+    findings.extend(iteration_findings(initiatives))
+    findings = sort_findings(findings)
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    for initiative in initiatives:
+        initiative.findings = by_path.get(initiative.path, [])
+    initiatives.sort(key=lambda initiative: initiative.backlog_key)
+    return Register(folder, initiatives, findings, seen, unreadable)

@@ -1,0 +1,476 @@
+"""The safe loader: YAML bytes in, plain data with positions out, or findings.
+
+It drives libyaml's event stream (PyYAML's C parser) itself instead of PyYAML's composer
+and constructor, for four reasons:
+
+* safety: an alias is rejected the moment it appears, so an alias bomb costs nothing, and
+  nesting is counted as events arrive, so a 100,000-deep file never reaches a recursive
+  composer (PyYAML's C composer overflows the C stack on such input);
+* YAML 1.2 core scalars: only ``true``/``false`` are booleans, dates stay strings;
+* positions: every key and value keeps its line and column for findings;
+* speed: one pass over the events is faster than composing nodes and constructing them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+from cireg.findings import START, Finding, Position, make_finding
+
+try:  # the C parser is what makes loading fast; fall back so cireg still works without it
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader as _Reader
+    from yaml.scanner import Scanner as _Scanner
+
+    class _Parser(_Reader, _Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream: bytes) -> None:
+            _Reader.__init__(self, stream)
+            _Scanner.__init__(self)
+            _PyParser.__init__(self)
+
+    HAVE_LIBYAML = False
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 32
+
+# Numbers must survive a round trip through JSON and JavaScript exactly.
+MAX_SAFE_NUMBER = 2**53
+
+Key = str | int
+# A mapping entry: (key line, key column, value line, value column), 0-based as libyaml gives.
+EntrySpan = tuple[int, int, int, int]
+# A sequence item: (value line, value column), 0-based.
+ItemSpan = tuple[int, int]
+
+
+@dataclass
+class Document:
+    """A loaded initiative file: its data and where every part of it stands."""
+
+    path: str
+    data: Any
+    root_span: ItemSpan = (0, 0)
+    # id(dict or list) -> where its entries or items stand; the containers stay alive in
+    # `data`, so their ids are stable for the life of the document.
+    spans: dict[int, Any] = field(default_factory=dict)
+
+    def _walk(self, path: tuple[Key, ...]) -> Iterator[tuple[Any, Key, Any]]:
+        """Yield (container, key, child) along `path` for as long as the path exists."""
+        node = self.data
+        for key in path:
+            in_mapping = isinstance(node, dict) and isinstance(key, str) and key in node
+            in_list = isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+            if not (in_mapping or in_list):
+                return
+            child = node[key]
+            yield node, key, child
+            node = child
+
+    def _span_of(self, container: Any, key: Key) -> EntrySpan:
+        span = self.spans[id(container)][key]
+        if isinstance(container, list):
+            return (span[0], span[1], span[0], span[1])
+        return span  # type: ignore[no-any-return]
+
+    def value_position(self, path: tuple[Key, ...]) -> Position:
+        """Where the value at `path` stands, or the deepest part of the path that exists."""
+        line, column = self.root_span
+        for container, key, _child in self._walk(path):
+            _kl, _kc, line, column = self._span_of(container, key)
+        return Position(line + 1, column + 1)
+
+    def key_position(self, path: tuple[Key, ...]) -> Position:
+        """Where the key of `path` stands (a list item's own start for an index)."""
+        if not path:
+            return START
+        line, column = self.root_span
+        for container, key, _child in self._walk(path):
+            line, column, _vl, _vc = self._span_of(container, key)
+        return Position(line + 1, column + 1)
+
+    def missing_key_position(self, mapping_path: tuple[Key, ...]) -> Position:
+        """Where to point for a key missing from the mapping at `mapping_path`.
+
+        The spec says: the key of the mapping that should hold it, and line 1, column 1 for a
+        missing top-level key or step."""
+        return self.key_position(mapping_path) if mapping_path else START
+
+    def has(self, path: tuple[Key, ...]) -> bool:
+        return sum(1 for _ in self._walk(path)) == len(path)
+
+
+@dataclass
+class LoadResult:
+    document: Document | None
+    findings: list[Finding]
+
+
+class _Abort(Exception):
+    """Loading cannot go on; the finding that says why has been recorded."""
+
+
+_UTF16_32_BOMS = (
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+)
+
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1023-core-schema)
+_NULLS = frozenset(("~", "null", "Null", "NULL"))
+_TRUES = frozenset(("true", "True", "TRUE"))
+_FALSES = frozenset(("false", "False", "FALSE"))
+_DECIMAL = re.compile(r"[-+]?[0-9]+")
+_OCTAL = re.compile(r"0o[0-7]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_INFINITY = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
+_NAN = frozenset((".nan", ".NaN", ".NAN"))
+_MAYBE_NOT_STRING = frozenset("~nNtTfF-+.0123456789")
+# Past this many digits an integer is far outside the safe range; Python refuses to parse
+# integers of more than 4,300 digits, so never try.
+_MAX_INTEGER_DIGITS = 40
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT_TAG, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
+_COLLECTION_TAGS = frozenset((None, "!", _TAG + "map", _TAG + "seq"))
+
+
+def _decimal(text: str) -> int | float:
+    digits = text.lstrip("+-")
+    if len(digits) > _MAX_INTEGER_DIGITS:
+        return -math.inf if text.startswith("-") else math.inf
+    return int(text)
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of an untagged plain scalar under the YAML 1.2 core schema."""
+    if not text:
+        return None
+    if text[0] not in _MAYBE_NOT_STRING:
+        return text
+    if text in _NULLS:
+        return None
+    if text in _TRUES:
+        return True
+    if text in _FALSES:
+        return False
+    if _DECIMAL.fullmatch(text):
+        return _decimal(text)
+    if _OCTAL.fullmatch(text):
+        return int(text[2:], 8) if len(text) <= _MAX_INTEGER_DIGITS else math.inf
+    if _HEX.fullmatch(text):
+        return int(text[2:], 16) if len(text) <= _MAX_INTEGER_DIGITS else math.inf
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if _INFINITY.fullmatch(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if text in _NAN:
+        return math.nan
+    return text
+
+
+def _resolve_tagged(text: str, tag: str) -> Any:
+    """The value of a scalar with an explicit core tag such as ``!!str``; raises ValueError."""
+    if tag == _STR:
+        return text
+    value = resolve_plain(text)
+    wanted = {_INT: (int,), _FLOAT_TAG: (int, float), _BOOL: (bool,), _NULL: (type(None),)}[tag]
+    if isinstance(value, bool) and bool not in wanted:
+        raise ValueError(text)
+    if not isinstance(value, wanted):
+        raise ValueError(text)
+    return float(value) if tag == _FLOAT_TAG else value  # type: ignore[arg-type]
+
+
+def _position_in_bytes(data: bytes, offset: int) -> Position:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    return Position(line, column)
+
+
+_SYNTAX_HINTS = (
+    ("tab character", "a tab character where YAML expects spaces: indent with spaces only"),
+    ("'\\t'", "a tab character where YAML expects spaces: indent with spaces only"),
+    (
+        "mapping values are not allowed",
+        "a `: ` here cannot start a key; put text that contains `: ` in quotes",
+    ),
+)
+
+
+def _syntax_message(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    for needle, hint in _SYNTAX_HINTS:
+        if needle in problem:
+            return f"invalid YAML: {hint}"
+    text = f"invalid YAML: {problem}"
+    return f"{text} ({context})" if context else text
+
+
+def load_bytes(path: str, data: bytes) -> LoadResult:
+    """Load one initiative file's bytes. Never raises on bad input: problems are findings."""
+    findings: list[Finding] = []
+
+    def fail(where: Position, rule: str, message: str) -> LoadResult:
+        findings.append(make_finding(path, where, rule, message))
+        return LoadResult(None, findings)
+
+    if len(data) > MAX_BYTES:
+        return fail(
+            START,
+            "too-large",
+            f"the file is {len(data):,} bytes; an initiative file may be at most "
+            f"{MAX_BYTES:,} bytes (256 KiB)",
+        )
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith(_UTF16_32_BOMS):
+        return fail(START, "yaml-syntax", "the file is UTF-16 or UTF-32; save it as UTF-8")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return fail(
+            _position_in_bytes(data, error.start),
+            "yaml-syntax",
+            f"the file is not UTF-8: byte 0x{data[error.start]:02x} cannot start or continue a "
+            "UTF-8 character; save the file as UTF-8",
+        )
+
+    builder = _Builder(path, findings)
+    parser = _Parser(data)
+    try:
+        document = builder.build(parser)
+    except _Abort:
+        return LoadResult(None, findings)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        where = Position(mark.line + 1, mark.column + 1) if mark is not None else START
+        return fail(where, "yaml-syntax", _syntax_message(error))
+    finally:
+        parser.dispose()
+    return LoadResult(document, findings)
+
+
+def load_file(path: str, display_path: str | None = None) -> LoadResult:
+    """Read and load one file; reads at most one byte past the size cap."""
+    shown = display_path or path
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                size = handle.seek(0, 2)
+                return LoadResult(
+                    None,
+                    [
+                        make_finding(
+                            shown,
+                            START,
+                            "too-large",
+                            f"the file is {size:,} bytes; an initiative file may be at most "
+                            f"{MAX_BYTES:,} bytes (256 KiB)",
+                        )
+                    ],
+                )
+    except OSError as error:
+        return LoadResult(
+            None,
+            [
+                make_finding(
+                    shown, START, "yaml-syntax", f"the file cannot be read: {error.strerror}"
+                )
+            ],
+        )
+    return load_bytes(shown, data)
+
+
+class _Builder:
+    """Turns one event stream into a Document, recording findings as it goes."""
+
+    def __init__(self, path: str, findings: list[Finding]) -> None:
+        self.path = path
+        self.findings = findings
+        self.first_anchor: tuple[Any, str] | None = None
+
+    def _finding(self, mark: Any, rule: str, message: str) -> None:
+        self.findings.append(
+            make_finding(self.path, Position(mark.line + 1, mark.column + 1), rule, message)
+        )
+
+    def _abort(self, mark: Any, rule: str, message: str) -> _Abort:
+        self._finding(mark, rule, message)
+        return _Abort()
+
+    def _scalar_value(self, event: ScalarEvent) -> Any:
+        tag = event.tag
+        if tag is None:
+            return resolve_plain(event.value) if event.implicit[0] else event.value
+        if tag == "!":  # the non-specific tag: a string
+            return event.value
+        if tag in (_STR, _INT, _FLOAT_TAG, _BOOL, _NULL):
+            try:
+                return _resolve_tagged(event.value, tag)
+            except ValueError:
+                raise self._abort(
+                    event.start_mark,
+                    "yaml-syntax",
+                    f"`{_short(event.value)}` is not a valid {tag[len(_TAG) :]} for its tag "
+                    f"`{tag}`",
+                ) from None
+        raise self._abort(
+            event.start_mark,
+            "yaml-syntax",
+            f"the tag `{tag}` is not supported; remove it (initiative files use plain YAML)",
+        )
+
+    def _check_anchor(self, event: Any) -> None:
+        # An anchor is reported only if no alias follows: the alias is what the spec points at.
+        if self.first_anchor is None:
+            self.first_anchor = (event.start_mark, event.anchor)
+
+    def build(self, parser: Any) -> Document | None:
+        get_event = parser.get_event
+        get_event()  # StreamStartEvent
+        first = get_event()
+        if isinstance(first, StreamEndEvent):
+            return Document(self.path, None)
+        spans: dict[int, Any] = {}
+        stack: list[tuple[Any, Any]] = []  # (container, its spans) of the enclosing levels
+        container: Any = None
+        container_spans: Any = None
+        is_mapping = False
+        key: str | None = None
+        key_line = key_column = 0
+        root: Any = None
+        root_span: ItemSpan = (0, 0)
+        depth = 0
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is ScalarEvent:
+                if event.anchor is not None:
+                    self._check_anchor(event)
+                mark = event.start_mark
+                if is_mapping and key is None:
+                    key = event.value
+                    key_line, key_column = mark.line, mark.column
+                    continue
+                value = self._scalar_value(event)
+                is_collection = False
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                if event.anchor is not None:
+                    self._check_anchor(event)
+                mark = event.start_mark
+                if is_mapping and key is None:
+                    raise self._abort(
+                        mark, "yaml-syntax", "a key must be a plain word, not a list or mapping"
+                    )
+                if event.tag not in _COLLECTION_TAGS:
+                    raise self._abort(
+                        mark,
+                        "yaml-syntax",
+                        f"the tag `{event.tag}` is not supported; remove it (initiative files use "
+                        "plain YAML)",
+                    )
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise self._abort(
+                        mark,
+                        "too-large",
+                        f"nesting is deeper than {MAX_DEPTH} levels; an initiative never needs "
+                        "that many",
+                    )
+                value = {} if cls is MappingStartEvent else []
+                is_collection = True
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                depth -= 1
+                container, container_spans = stack.pop()
+                is_mapping = container.__class__ is dict
+                if container is None:
+                    break
+                continue
+            elif cls is AliasEvent:
+                raise self._abort(
+                    event.start_mark,
+                    "alias",
+                    f"anchors and aliases are not allowed; replace the alias `*{event.anchor}` "
+                    "with the value itself",
+                )
+            else:  # pragma: no cover - libyaml sends nothing else inside a document
+                break
+
+            if container is None:
+                root = value
+                root_span = (mark.line, mark.column)
+            elif is_mapping:
+                if key in container:
+                    self.findings.append(
+                        make_finding(
+                            self.path,
+                            Position(key_line + 1, key_column + 1),
+                            "duplicate-key",
+                            f"the key `{_short(key or '')}` appears twice in this mapping; "
+                            "the first one is used",
+                        )
+                    )
+                else:
+                    container[key] = value
+                    container_spans[key] = (key_line, key_column, mark.line, mark.column)
+                key = None
+            else:
+                container.append(value)
+                container_spans.append((mark.line, mark.column))
+
+            if is_collection:
+                stack.append((container, container_spans))
+                container = value
+                container_spans = {} if cls is MappingStartEvent else []
+                spans[id(value)] = container_spans
+                is_mapping = cls is MappingStartEvent
+            elif container is None:
+                break  # a scalar document
+
+        if self.first_anchor is not None:
+            mark, anchor = self.first_anchor
+            self._finding(
+                mark,
+                "alias",
+                f"anchors and aliases are not allowed; remove the anchor `&{anchor}`",
+            )
+        get_event()  # DocumentEndEvent
+        following = get_event()
+        if isinstance(following, DocumentStartEvent):
+            raise self._abort(
+                following.start_mark,
+                "yaml-syntax",
+                "a second YAML document starts here; an initiative file holds exactly one",
+            )
+        return Document(self.path, root, root_span, spans)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

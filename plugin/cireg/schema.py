@@ -1,0 +1,239 @@
+"""The JSON Schema check: the shipped schema, a validator that never touches the network,
+and errors phrased for people at the YAML position they concern."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import jsonschema.validators
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from referencing import Registry, Resource
+
+from cireg.dates import is_calendar_date
+from cireg.findings import START, Finding, Position, make_finding
+from cireg.load import MAX_SAFE_NUMBER, Document, Key
+from cireg.paths import label, show_value
+
+SCHEMA_FILE = "initiative.schema.json"
+SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def schema_path() -> Path:
+    """The schema file: inside the installed package, or at the top of a source checkout."""
+    packaged = resources.files("cireg") / "schemas" / SCHEMA_FILE
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILE
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    with open(schema_path(), encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
+
+
+def _is_safe_number(_checker: object, instance: object) -> bool:
+    # JSON Schema has no notion of NaN or infinity; cireg also keeps numbers within what
+    # JSON and JavaScript hold exactly.
+    return (
+        isinstance(instance, (int, float))
+        and not isinstance(instance, bool)
+        and math.isfinite(instance)
+        and -MAX_SAFE_NUMBER <= instance <= MAX_SAFE_NUMBER
+    )
+
+
+def _is_safe_integer(checker: object, instance: object) -> bool:
+    return _is_safe_number(checker, instance) and float(instance).is_integer()  # type: ignore[arg-type]
+
+
+_TYPE_CHECKER = Draft202012Validator.TYPE_CHECKER.redefine_many(
+    {"number": _is_safe_number, "integer": _is_safe_integer}
+)
+_Validator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, type_checker=_TYPE_CHECKER
+)
+
+
+def format_checker() -> FormatChecker:
+    checker = FormatChecker(formats=[])
+    checker.checks("date")(is_calendar_date)
+    return checker
+
+
+@cache
+def validator() -> Any:
+    """A validator for the shipped schema; its registry holds only local resources, so a
+    `$ref` can never make validation fetch anything."""
+    schema = load_schema()
+    registry: Registry[Any] = Registry().with_resource(
+        schema["$id"], Resource.from_contents(schema)
+    )
+    return _Validator(schema, registry=registry, format_checker=format_checker())
+
+
+def check_schema(document: Document) -> list[Finding]:
+    """Every schema violation of one document, as findings phrased for people."""
+    findings: list[Finding] = []
+    for error in validator().iter_errors(document.data):
+        findings.extend(_phrase(error, document))
+    return findings
+
+
+# --- phrasing -------------------------------------------------------------------------------
+
+_TYPE_WORDS = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "array": "a list",
+    "object": "a mapping of keys to values",
+    "boolean": "`true` or `false`",
+    "null": "empty",
+}
+
+
+def _phrase(error: ValidationError, document: Document) -> Iterator[Finding]:
+    path: tuple[Key, ...] = tuple(error.absolute_path)
+    data = document.data
+    where = document.value_position(path)
+    name = label(path, data)
+    kind = error.validator
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    subschema: Any = error.schema if isinstance(error.schema, dict) else {}
+
+    def at(position: Position, message: str) -> Finding:
+        return make_finding(document.path, position, "schema", message)
+
+    if not path and kind == "type":
+        if instance is None:
+            yield at(
+                START,
+                "the file holds no initiative (it is empty or `null`); write a mapping with "
+                "`title`, `status`, `owner` and `raised_on`",
+            )
+        else:
+            yield at(
+                where,
+                f"the top level must be a mapping of keys such as `title` and `status`; got "
+                f"{show_value(instance)}",
+            )
+        return
+
+    if kind == "required":
+        status = data.get("status") if isinstance(data, dict) else None
+        condition = ""
+        if "then" in error.schema_path:
+            condition = f" when `status` is `{status}`"
+        for key in value:
+            if isinstance(instance, dict) and key not in instance:
+                owner = "the initiative" if not path else name
+                yield at(
+                    document.missing_key_position(path),
+                    f"{owner} is missing the required key `{key}`{condition}",
+                )
+        return
+
+    if kind == "additionalProperties":
+        allowed = list(subschema.get("properties", {}))
+        for key in instance:
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "allowed keys: " + ", ".join(allowed)
+            where_owner = "at the top level" if not path else f"in {name}"
+            yield at(
+                document.key_position((*path, key)),
+                f"unknown key `{show_value(key)[1:-1]}` {where_owner}; {hint}",
+            )
+        return
+
+    if kind == "enum":
+        yield at(
+            where,
+            f"{name} must be one of {', '.join(str(v) for v in value)}; got {show_value(instance)}",
+        )
+        return
+
+    if kind == "type":
+        if subschema.get("format") == "date":
+            wanted = "a calendar date written YYYY-MM-DD"
+        elif (
+            value in ("number", "integer")
+            and isinstance(instance, (int, float))
+            and not isinstance(instance, bool)
+        ):
+            yield at(
+                where,
+                f"{name} must be a finite number between -2^53 and 2^53; "
+                f"got {show_value(instance)}",
+            )
+            return
+        else:
+            types = [value] if isinstance(value, str) else list(value)
+            wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        yield at(where, f"{name} must be {wanted}; got {show_value(instance)}")
+        return
+
+    if kind == "format":
+        yield at(
+            where,
+            f"{name} must be a calendar date written YYYY-MM-DD; got {show_value(instance)}",
+        )
+        return
+
+    if kind == "pattern":
+        example = "`first-response`" if value == SLUG_PATTERN else ""
+        rule = (
+            "lowercase letters and digits, in words joined by single hyphens"
+            + (f" (like {example})" if example else "")
+            if value == SLUG_PATTERN
+            else f"match the pattern `{value}`"
+        )
+        yield at(where, f"{name} must be written in {rule}; got {show_value(instance)}")
+        return
+
+    if kind in ("minLength", "maxLength"):
+        low = subschema.get("minLength")
+        high = subschema.get("maxLength")
+        if kind == "minLength" and low == 1:
+            yield at(where, f"{name} must not be empty")
+        elif low is not None and high is not None:
+            yield at(
+                where,
+                f"{name} must be {low} to {high} characters long; it has {len(instance)}",
+            )
+        elif kind == "minLength":
+            yield at(
+                where, f"{name} must be at least {low} characters long; it has {len(instance)}"
+            )
+        else:
+            yield at(
+                where, f"{name} must be at most {high} characters long; it has {len(instance)}"
+            )
+        return
+
+    if kind == "uniqueItems":
+        seen: list[Any] = []
+        for index, item in enumerate(instance):
+            if item in seen:
+                yield at(
+                    document.value_position((*path, index)),
+                    f"{name} lists {show_value(item)} more than once",
+                )
+                return
+            seen.append(item)
+        return
+
+    # A keyword the schema may gain later: still a finding, still at the right place.
+    yield at(where, f"{name} is not valid: {error.message}")
