@@ -20,7 +20,9 @@ def run_cireg(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
     """Run the real command line in a child process, as CI would."""
-    full_env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")}
+    full_env = {
+        k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")
+    }
     full_env.pop("SOURCE_DATE_EPOCH", None)
     full_env.update(env or {})
     return subprocess.run(

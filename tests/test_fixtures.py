@@ -20,7 +20,6 @@ import pytest
 from cireg.check import check_register
 from cireg.rules import RULES
 from cireg.rules.files import DisplayPath
-
 from conftest import FIXTURES, TODAY
 
 EXPECT = re.compile(r"^# expect: (?P<rule>[a-z-]+) (?P<line>\d+):(?P<column>\d+)\s*$", re.M)
@@ -81,4 +80,6 @@ def test_every_rule_has_a_failing_and_a_passing_fixture() -> None:
     without_pass = {
         rule for rule in RULES if not any(name.startswith(rule) for name in passing_names)
     }
-    assert not without_pass, f"rules with no fixture that must not trigger them: {sorted(without_pass)}"
+    assert not without_pass, (
+        f"rules with no fixture that must not trigger them: {sorted(without_pass)}"
+    )

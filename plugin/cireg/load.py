@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
@@ -267,6 +268,13 @@ def load_bytes(path: str, data: bytes) -> LoadResult:
         document = builder.build(parser)
     except _Abort:
         return LoadResult(None, findings)
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow at all
+        return fail(
+            _position_in_bytes(data, error.position),
+            "yaml-syntax",
+            f"invalid YAML: the character U+{error.character:04X} is not allowed in a YAML file "
+            "(control characters other than tab and line breaks)",
+        )
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = Position(mark.line + 1, mark.column + 1) if mark is not None else START

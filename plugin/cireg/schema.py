@@ -83,10 +83,10 @@ def validator() -> Any:
 
 def check_schema(document: Document) -> list[Finding]:
     """Every schema violation of one document, as findings phrased for people."""
-    findings: list[Finding] = []
+    findings: dict[Finding, None] = {}  # one `required` error may restate another's keys
     for error in validator().iter_errors(document.data):
-        findings.extend(_phrase(error, document))
-    return findings
+        findings.update(dict.fromkeys(_phrase(error, document)))
+    return list(findings)
 
 
 # --- phrasing -------------------------------------------------------------------------------

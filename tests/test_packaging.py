@@ -1,0 +1,99 @@
+"""The wheel carries the schema: cireg installed from it works from any folder.
+
+Built and installed without network access: the build backend comes from this environment
+(--no-build-isolation) and the virtual environment borrows its dependencies."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, TODAY_TEXT
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("hatchling", reason="the build backend (a test dependency) is missing")
+    out = tmp_path_factory.mktemp("dist")
+    source = tmp_path_factory.mktemp("src") / "cireg"
+    # Build from a copy so nothing is written into the checkout.
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(".git", "site", "*.egg-info", "__pycache__", ".*_cache"),
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-build-isolation",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    (built,) = out.glob("cireg-*.whl")
+    return built
+
+
+def test_the_wheel_ships_the_schema(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "cireg/schemas/initiative.schema.json" in names
+    shipped = zipfile.ZipFile(wheel).read("cireg/schemas/initiative.schema.json")
+    assert shipped == (REPO / "schemas" / "initiative.schema.json").read_bytes()
+
+
+def test_installed_cireg_validates_from_another_folder(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, system_site_packages=True, with_pip=False)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    work = tmp_path / "elsewhere"
+    shutil.copytree(REPO / "initiatives", work / "initiatives")
+    where = subprocess.run(
+        [str(python), "-c", "import cireg.schema as s; print(s.schema_path())"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert where.startswith(str(env_dir)), where  # the wheel's copy, not the checkout's
+    result = subprocess.run(
+        [str(env_dir / "bin" / "cireg"), "validate", "--today", TODAY_TEXT],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("0 errors, 0 warnings in ")
