@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from cireg.load import load_bytes
-from cireg.schema import check_schema, load_schema, schema_path, validator
+from cireg.schema import check_schema, fast_validator, load_schema, schema_path, validator
 from conftest import REPO
 
 
@@ -74,6 +74,7 @@ def test_validation_never_opens_a_network_connection(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     validator.cache_clear()
+    fast_validator.cache_clear()
     for path in sorted((REPO / "initiatives").glob("*.yaml")):
         document = load_bytes(path.name, path.read_bytes()).document
         assert document is not None
@@ -169,3 +170,27 @@ def test_an_empty_file_and_a_top_level_list_are_schema_findings() -> None:
     assert messages("- a\n- b\n") == [
         (1, 1, "the top level must be a mapping of keys such as `title` and `status`; got a list")
     ]
+
+
+def _documents() -> Iterator[tuple[str, Any]]:
+    for folder in ("initiatives", "tests/fixtures/valid", "tests/fixtures/invalid"):
+        for path in sorted((REPO / folder).glob("*.yaml")):
+            document = load_bytes(path.name, path.read_bytes()).document
+            if document is not None:
+                yield f"{folder}/{path.name}", document
+
+
+def test_the_fast_path_agrees_with_the_exact_validator() -> None:
+    """The compiled validator may only ever say "valid" where the exact one does."""
+    checked = 0
+    for name, document in _documents():
+        exact = validator().is_valid(document.data)
+        try:
+            fast_validator()(document.data)
+            fast = True
+        except Exception:
+            fast = False
+        if not document.unsafe_numbers:
+            assert fast == exact, name
+        checked += 1
+    assert checked > 20

@@ -75,6 +75,9 @@ class Document:
     # id(dict or list) -> where its entries or items stand; the containers stay alive in
     # `data`, so their ids are stable for the life of the document.
     spans: dict[int, Any] = field(default_factory=dict)
+    # A NaN, an infinity or a number beyond ±2^53 was read: JSON Schema's types cannot see
+    # that, so the schema check must take its slow, exact path.
+    unsafe_numbers: bool = False
 
     def _walk(self, path: tuple[Key, ...]) -> Iterator[tuple[Any, Key, Any]]:
         """Yield (container, key, child) along `path` for as long as the path exists."""
@@ -323,6 +326,7 @@ class _Builder:
         self.path = path
         self.findings = findings
         self.first_anchor: tuple[Any, str] | None = None
+        self.unsafe_numbers = False
 
     def _finding(self, mark: Any, rule: str, message: str) -> None:
         self.findings.append(
@@ -388,6 +392,9 @@ class _Builder:
                     key_line, key_column = mark.line, mark.column
                     continue
                 value = self._scalar_value(event)
+                if value.__class__ is float or value.__class__ is int:
+                    if not -MAX_SAFE_NUMBER <= value <= MAX_SAFE_NUMBER:  # NaN fails this too
+                        self.unsafe_numbers = True
                 is_collection = False
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if event.anchor is not None:
@@ -477,7 +484,7 @@ class _Builder:
                 "yaml-syntax",
                 "a second YAML document starts here; an initiative file holds exactly one",
             )
-        return Document(self.path, root, root_span, spans)
+        return Document(self.path, root, root_span, spans, self.unsafe_numbers)
 
 
 def _short(text: str, limit: int = 60) -> str:
