@@ -22,7 +22,7 @@ from cireg.cli import collect_findings
 from cireg.dates import parse_date
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import REFERENCE, generate  # noqa: E402
+from generate import REFERENCE, generate
 
 TODAY = parse_date("2026-11-15")
 

@@ -392,9 +392,9 @@ class _Builder:
                     key_line, key_column = mark.line, mark.column
                     continue
                 value = self._scalar_value(event)
-                if value.__class__ is float or value.__class__ is int:
-                    if not -MAX_SAFE_NUMBER <= value <= MAX_SAFE_NUMBER:  # NaN fails this too
-                        self.unsafe_numbers = True
+                is_number = value.__class__ is float or value.__class__ is int
+                if is_number and not -MAX_SAFE_NUMBER <= value <= MAX_SAFE_NUMBER:  # and NaN
+                    self.unsafe_numbers = True
                 is_collection = False
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if event.anchor is not None:
