@@ -75,9 +75,26 @@ class Document:
     # id(dict or list) -> where its entries or items stand; the containers stay alive in
     # `data`, so their ids are stable for the life of the document.
     spans: dict[int, Any] = field(default_factory=dict)
-    # A NaN, an infinity or a number beyond ±2^53 was read: JSON Schema's types cannot see
-    # that, so the schema check must take its slow, exact path.
-    unsafe_numbers: bool = False
+    # Every NaN, infinity or number beyond ±2^53 read, as (line, column, text), 0-based:
+    # JSON Schema's types cannot see them, so the schema check reports them itself.
+    unsafe_numbers: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def path_at(self, line: int, column: int) -> tuple[Key, ...] | None:
+        """The path of the value that starts at a 0-based line and column."""
+        if self.root_span == (line, column):
+            return ()
+        pending: list[tuple[tuple[Key, ...], Any]] = [((), self.data)]
+        while pending:
+            path, node = pending.pop()
+            if not isinstance(node, (dict, list)):
+                continue
+            keys = node.keys() if isinstance(node, dict) else range(len(node))
+            for key in keys:
+                _kl, _kc, value_line, value_column = self._span_of(node, key)
+                if (value_line, value_column) == (line, column):
+                    return (*path, key)
+                pending.append(((*path, key), node[key]))
+        return None
 
     def _walk(self, path: tuple[Key, ...]) -> Iterator[tuple[Any, Key, Any]]:
         """Yield (container, key, child) along `path` for as long as the path exists."""
@@ -326,7 +343,7 @@ class _Builder:
         self.path = path
         self.findings = findings
         self.first_anchor: tuple[Any, str] | None = None
-        self.unsafe_numbers = False
+        self.unsafe_numbers: list[tuple[int, int, str]] = []
 
     def _finding(self, mark: Any, rule: str, message: str) -> None:
         self.findings.append(
@@ -394,7 +411,7 @@ class _Builder:
                 value = self._scalar_value(event)
                 is_number = value.__class__ is float or value.__class__ is int
                 if is_number and not -MAX_SAFE_NUMBER <= value <= MAX_SAFE_NUMBER:  # and NaN
-                    self.unsafe_numbers = True
+                    self.unsafe_numbers.append((mark.line, mark.column, event.value))
                 is_collection = False
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if event.anchor is not None:

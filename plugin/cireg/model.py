@@ -123,7 +123,8 @@ class Objective:
 
     @property
     def is_smart(self) -> bool:
-        return not self.smart_failures and self.kpi is not None
+        # A dangling `kpi` (unknown-ref) or an unusable number (schema) fails too.
+        return not self.smart_failures and self.kpi is not None and self.target is not None
 
 
 @dataclass(frozen=True)
@@ -201,9 +202,6 @@ class Initiative:
     def step(self, key: str) -> Any:
         """The raw step mapping (or whatever stands under the key), None when absent."""
         return self.data.get(key)
-
-    def has_step(self, key: str) -> bool:
-        return key in self.data
 
     def kpi(self, kpi_id: str | None) -> Kpi | None:
         for kpi in self.kpis:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -13,14 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import fastjsonschema
-import jsonschema
-import jsonschema.validators
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
 
 from cireg.dates import is_calendar_date
 from cireg.findings import START, Finding, Position, make_finding
-from cireg.load import MAX_SAFE_NUMBER, Document, Key
+from cireg.load import Document, Key
 from cireg.paths import label, show_value
 
 SCHEMA_FILE = "initiative.schema.json"
@@ -40,29 +37,6 @@ def load_schema() -> dict[str, Any]:
     with open(schema_path(), encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     return schema
-
-
-def _is_safe_number(_checker: object, instance: object) -> bool:
-    # JSON Schema has no notion of NaN or infinity; cireg also keeps numbers within what
-    # JSON and JavaScript hold exactly.
-    return (
-        isinstance(instance, (int, float))
-        and not isinstance(instance, bool)
-        and math.isfinite(instance)
-        and -MAX_SAFE_NUMBER <= instance <= MAX_SAFE_NUMBER
-    )
-
-
-def _is_safe_integer(checker: object, instance: object) -> bool:
-    return _is_safe_number(checker, instance) and float(instance).is_integer()  # type: ignore[arg-type]
-
-
-_TYPE_CHECKER = Draft202012Validator.TYPE_CHECKER.redefine_many(
-    {"number": _is_safe_number, "integer": _is_safe_integer}
-)
-_Validator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator, type_checker=_TYPE_CHECKER
-)
 
 
 def format_checker() -> FormatChecker:
@@ -89,20 +63,32 @@ def validator() -> Any:
     registry: Registry[Any] = Registry().with_resource(
         schema["$id"], Resource.from_contents(schema)
     )
-    return _Validator(schema, registry=registry, format_checker=format_checker())
+    return Draft202012Validator(schema, registry=registry, format_checker=format_checker())
 
 
 def check_schema(document: Document) -> list[Finding]:
     """Every schema violation of one document, as findings phrased for people."""
-    if not document.unsafe_numbers:
-        try:
-            fast_validator()(document.data)
-            return []
-        except fastjsonschema.JsonSchemaValueException:
-            pass
     findings: dict[Finding, None] = {}  # one `required` error may restate another's keys
-    for error in validator().iter_errors(document.data):
-        findings.update(dict.fromkeys(_phrase(error, document)))
+    try:
+        fast_validator()(document.data)
+    except fastjsonschema.JsonSchemaValueException:
+        for error in validator().iter_errors(document.data):
+            findings.update(dict.fromkeys(_phrase(error, document)))
+    taken = {(f.line, f.column) for f in findings}
+    for line, column, text in document.unsafe_numbers:
+        if (line + 1, column + 1) in taken:  # already wrong for another reason
+            continue
+        path = document.path_at(line, column)
+        name = label(path, document.data) if path else "a number"
+        shown = text if len(text) <= 40 else text[:39] + "…"
+        findings[
+            make_finding(
+                document.path,
+                Position(line + 1, column + 1),
+                "schema",
+                f"{name} must be a finite number between -2^53 and 2^53; got `{shown}`",
+            )
+        ] = None
     return list(findings)
 
 
@@ -185,17 +171,6 @@ def _phrase(error: ValidationError, document: Document) -> Iterator[Finding]:
     if kind == "type":
         if subschema.get("format") == "date":
             wanted = "a calendar date written YYYY-MM-DD"
-        elif (
-            value in ("number", "integer")
-            and isinstance(instance, (int, float))
-            and not isinstance(instance, bool)
-        ):
-            yield at(
-                where,
-                f"{name} must be a finite number between -2^53 and 2^53; "
-                f"got {show_value(instance)}",
-            )
-            return
         else:
             types = [value] if isinstance(value, str) else list(value)
             wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in types)

@@ -1,7 +1,9 @@
 """Step completeness (complete / partial / missing) and what each status requires.
 
-A step is missing when its key is absent, complete when the format spec's table says so, and
-partial otherwise. `gaps` says in words what keeps a present step from complete."""
+The format spec's table decides: a step is complete when its "complete when" column holds,
+partial when its "partial when" column holds, and missing otherwise, even when its key is
+written (a `target_state` with no objectives is still a missing step 3). `gaps` says in words
+what keeps a written step from complete."""
 
 from __future__ import annotations
 
@@ -125,6 +127,25 @@ def _momentum(i: Initiative) -> list[str]:
     return gaps
 
 
+def _mapping(i: Initiative, key: str) -> dict[str, object] | None:
+    step = i.step(key)
+    return step if isinstance(step, dict) else None
+
+
+# "partial when" of the spec's table, for a step that is not complete. Steps 2, 4, 6 and 7
+# are partial as soon as their mapping exists.
+_PARTIAL: dict[str, Callable[[Initiative], bool]] = {
+    "vision": lambda i: text_of(i.step("vision"), "statement") is not None,
+    "current_state": lambda i: _mapping(i, "current_state") is not None,
+    "target_state": lambda i: bool(i.objectives),
+    "plan": lambda i: _mapping(i, "plan") is not None,
+    "execution": lambda i: any(
+        k in (_mapping(i, "execution") or {}) for k in ("started_on", "log")
+    ),
+    "verification": lambda i: _mapping(i, "verification") is not None,
+    "momentum": lambda i: _mapping(i, "momentum") is not None,
+}
+
 _GAPS: dict[str, Callable[[Initiative], list[str]]] = {
     "vision": _vision,
     "current_state": _current_state,
@@ -140,11 +161,16 @@ def assess_steps(initiative: Initiative) -> None:
     """Fill `initiative.steps` with each step's completeness and whether it is due."""
     due, complete = REQUIRED_STEPS.get(initiative.status or "", (frozenset(), frozenset()))
     for step in STEPS:
-        if not initiative.has_step(step.key):
+        if not isinstance(initiative.step(step.key), dict):
             state, gaps = Completeness.MISSING, []
         else:
             gaps = _GAPS[step.key](initiative)
-            state = Completeness.PARTIAL if gaps else Completeness.COMPLETE
+            if not gaps:
+                state = Completeness.COMPLETE
+            elif _PARTIAL[step.key](initiative):
+                state = Completeness.PARTIAL
+            else:
+                state = Completeness.MISSING
         initiative.steps[step.key] = StepReport(
             state=state,
             due=step.key in due or step.key in complete,

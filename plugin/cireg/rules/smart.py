@@ -66,7 +66,8 @@ def _failures(initiative: Initiative, objective: Objective) -> list[SmartFailure
     reasons = []
     if "target" not in raw:
         reasons.append((objective.path, "it has no `target`"))
-    elif number_of(raw["target"]) is None:
+    elif number_of(raw["target"]) is None and not _is_number_type(raw["target"]):
+        # (A NaN, an infinity or an unsafe integer is a number the schema check reports.)
         reasons.append((field("target"), "its `target` is not a number"))
     if kpi is not None:
         if kpi.unit is None:
@@ -137,3 +138,7 @@ def _failures(initiative: Initiative, objective: Objective) -> list[SmartFailure
             )
     fail("smart-time-bound", reasons)
     return failures
+
+
+def _is_number_type(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

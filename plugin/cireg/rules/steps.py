@@ -21,12 +21,14 @@ def step_findings(initiative: Initiative) -> list[Finding]:
             continue
         if report.state is Completeness.MISSING:
             need = "complete" if report.required_complete else "at least partly written"
+            # A written step can still count as missing: say what it lacks.
+            why = f" ({'; '.join(report.gaps)})" if report.gaps else ""
             findings.append(
                 make_finding(
                     initiative.path,
                     START,
                     "step-missing",
-                    f"{_name(step.key)} is missing; status `{status}` requires it {need}",
+                    f"{_name(step.key)} is missing{why}; status `{status}` requires it {need}",
                 )
             )
         elif report.state is Completeness.PARTIAL and report.required_complete:
@@ -59,5 +61,6 @@ def _order_findings(initiative: Initiative) -> list[Finding]:
             at_key=True,
         )
         for later, earlier, why in _NEEDS
-        if initiative.has_step(later) and not initiative.has_step(earlier)
+        if initiative.steps[later].state is not Completeness.MISSING
+        and initiative.steps[earlier].state is Completeness.MISSING
     ]
