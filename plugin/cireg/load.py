@@ -37,8 +37,6 @@ from cireg.findings import START, Finding, Position, make_finding
 
 try:  # the C parser is what makes loading fast; fall back so cireg still works without it
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
-
-    HAVE_LIBYAML = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.parser import Parser as _PyParser
     from yaml.reader import Reader as _Reader
@@ -50,7 +48,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
             _Scanner.__init__(self)
             _PyParser.__init__(self)
 
-    HAVE_LIBYAML = False
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
@@ -136,9 +133,6 @@ class Document:
         The spec says: the key of the mapping that should hold it, and line 1, column 1 for a
         missing top-level key or step."""
         return self.key_position(mapping_path) if mapping_path else START
-
-    def has(self, path: tuple[Key, ...]) -> bool:
-        return sum(1 for _ in self._walk(path)) == len(path)
 
 
 @dataclass

@@ -234,10 +234,6 @@ class Initiative:
             self.id,
         )
 
-    @property
-    def has_errors(self) -> bool:
-        return any(f.is_error for f in self.findings)
-
     # Findings at places in this file.
     def finding(
         self,
