@@ -256,12 +256,7 @@ def load_bytes(path: str, data: bytes) -> LoadResult:
         return LoadResult(None, findings)
 
     if len(data) > MAX_BYTES:
-        return fail(
-            START,
-            "too-large",
-            f"the file is {len(data):,} bytes; an initiative file may be at most "
-            f"{MAX_BYTES:,} bytes (256 KiB)",
-        )
+        return LoadResult(None, [_too_large(path, len(data))])
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith(_UTF16_32_BOMS):
@@ -304,30 +299,23 @@ def load_file(path: str, display_path: str | None = None) -> LoadResult:
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
-            if len(data) > MAX_BYTES:
-                size = handle.seek(0, 2)
-                return LoadResult(
-                    None,
-                    [
-                        make_finding(
-                            shown,
-                            START,
-                            "too-large",
-                            f"the file is {size:,} bytes; an initiative file may be at most "
-                            f"{MAX_BYTES:,} bytes (256 KiB)",
-                        )
-                    ],
-                )
+            size = handle.seek(0, 2) if len(data) > MAX_BYTES else len(data)
     except OSError as error:
-        return LoadResult(
-            None,
-            [
-                make_finding(
-                    shown, START, "yaml-syntax", f"the file cannot be read: {error.strerror}"
-                )
-            ],
-        )
+        message = f"the file cannot be read: {error.strerror}"
+        return LoadResult(None, [make_finding(shown, START, "yaml-syntax", message)])
+    if size > MAX_BYTES:
+        return LoadResult(None, [_too_large(shown, size)])
     return load_bytes(shown, data)
+
+
+def _too_large(path: str, size: int) -> Finding:
+    return make_finding(
+        path,
+        START,
+        "too-large",
+        f"the file is {size:,} bytes; an initiative file may be at most {MAX_BYTES:,} bytes "
+        "(256 KiB)",
+    )
 
 
 class _Builder:
