@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker, ValidationError
 
 import fastjsonschema
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
-from referencing import Registry, Resource
 
 from cireg.dates import is_calendar_date
 from cireg.findings import START, Finding, Position, make_finding
@@ -40,6 +41,8 @@ def load_schema() -> dict[str, Any]:
 
 
 def format_checker() -> FormatChecker:
+    from jsonschema import FormatChecker
+
     checker = FormatChecker(formats=[])
     checker.checks("date")(is_calendar_date)
     return checker
@@ -60,6 +63,10 @@ def validator() -> Any:
     """A validator for the shipped schema; its registry holds only local resources, so a
     `$ref` can never make validation fetch anything."""
     schema = load_schema()
+    # Imported here: only files the compiled check rejects need it, and it costs start-up.
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
     registry: Registry[Any] = Registry().with_resource(
         schema["$id"], Resource.from_contents(schema)
     )
