@@ -75,9 +75,9 @@ def collect_findings(paths: Sequence[str], today: dt.date) -> tuple[list[Finding
         if os.path.isdir(path):
             folders[path] = None
         elif os.path.lexists(path):
-            folder = os.path.dirname(path)
-            if folders.get(folder, set()) is not None:
-                folders.setdefault(folder, set()).add(path)  # type: ignore[union-attr]
+            asked = folders.setdefault(os.path.dirname(path), set())
+            if asked is not None:  # None: the whole folder is asked for already
+                asked.add(path)
         else:
             raise UsageError(f"{raw}: no such file or folder")
     findings: list[Finding] = []
