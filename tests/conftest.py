@@ -52,3 +52,15 @@ def register(tmp_path: Path):
         return folder
 
     return fill
+
+
+@pytest.fixture(scope="session")
+def reference_site(tmp_path_factory: pytest.TempPathFactory):
+    """The reference register's site, built once per test session with `mkdocs build
+    --strict` from a copy of the project."""
+    from sitebuild import build_site, copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("reference") / "project")
+    built = build_site(project)
+    assert built.ok, built.output
+    return built

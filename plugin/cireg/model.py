@@ -20,6 +20,7 @@ from cireg.principles import STEPS
 Path = tuple[Key, ...]
 
 STATUSES = ("idea", "planned", "in-progress", "verifying", "done", "on-hold", "abandoned")
+CLOSED_STATUSES = ("done", "abandoned")
 PRIORITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 VALUE_SCORE = {"high": 3, "medium": 2, "low": 1}
 EFFORT_SCORE = {"xs": 1, "s": 2, "m": 3, "l": 5, "xl": 8}
@@ -217,6 +218,24 @@ class Initiative:
         if met == len(self.objectives):
             return "met"
         return "not-met" if met == 0 else "partially-met"
+
+    def is_stale(self, today: dt.date) -> bool:
+        """The backlog review date has passed (closed initiatives need no review)."""
+        return (
+            self.review_by is not None
+            and self.review_by < today
+            and self.status not in CLOSED_STATUSES
+        )
+
+    def overdue_objectives(self, today: dt.date) -> list[Objective]:
+        """Objectives past their deadline, not met, while the work is still planned or on."""
+        if self.status not in ("planned", "in-progress"):
+            return []
+        return [
+            o
+            for o in self.objectives
+            if o.deadline is not None and o.deadline < today and o.state is ObjectiveState.NOT_MET
+        ]
 
     @property
     def value_effort_score(self) -> float:

@@ -9,17 +9,11 @@ from cireg.findings import Finding, Severity
 from cireg.model import Initiative, ObjectiveState
 
 WARNING = Severity.WARNING
-_CLOSED = ("done", "abandoned")
-_OVERDUE_STATUSES = ("planned", "in-progress")
 
 
 def warning_findings(initiative: Initiative, today: dt.date) -> list[Finding]:
     findings = []
-    if (
-        initiative.review_by is not None
-        and initiative.review_by < today
-        and initiative.status not in _CLOSED
-    ):
+    if initiative.is_stale(today):
         findings.append(
             initiative.finding(
                 ("review_by",),
@@ -29,23 +23,16 @@ def warning_findings(initiative: Initiative, today: dt.date) -> list[Finding]:
                 WARNING,
             )
         )
-    if initiative.status in _OVERDUE_STATUSES:
-        for objective in initiative.objectives:
-            deadline = objective.deadline
-            if (
-                deadline is not None
-                and deadline < today
-                and objective.state is ObjectiveState.NOT_MET
-            ):
-                findings.append(
-                    initiative.finding(
-                        (*objective.path, "deadline"),
-                        "overdue",
-                        f"objective `{objective.id}` passed its deadline {deadline} without "
-                        f"reaching its target; the initiative is still `{initiative.status}`",
-                        WARNING,
-                    )
-                )
+    for objective in initiative.overdue_objectives(today):
+        findings.append(
+            initiative.finding(
+                (*objective.path, "deadline"),
+                "overdue",
+                f"objective `{objective.id}` passed its deadline {objective.deadline} without "
+                f"reaching its target; the initiative is still `{initiative.status}`",
+                WARNING,
+            )
+        )
     computed = initiative.computed_outcome
     declared = initiative.declared_outcome
     if declared is not None and computed is not None and declared != computed:

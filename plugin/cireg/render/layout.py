@@ -1,0 +1,51 @@
+"""Where each generated page and file lives in the site, and the links between them.
+
+Generated pages hold their tables and figures as raw HTML, which MkDocs neither rewrites
+nor validates, so links are computed here the way MkDocs computes page URLs: with
+`use_directory_urls`, `initiatives/x.md` is served at `initiatives/x/`, else at
+`initiatives/x.html`."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SiteLayout:
+    pages_dir: str = "initiatives"
+    backlog_page: str = "backlog.md"
+    principles_page: str = "principles.md"
+    badges_dir: str = "badges"
+    register_json: str = "register.json"
+    schema_file: str = "schemas/initiative.schema.json"
+    stylesheet: str = "assets/cireg/cireg.css"
+    use_directory_urls: bool = True
+
+    def initiative_page(self, initiative_id: str) -> str:
+        return posixpath.join(self.pages_dir, f"{initiative_id}.md")
+
+    def badge(self, initiative_id: str) -> str:
+        return posixpath.join(self.badges_dir, f"{initiative_id}.svg")
+
+    def url_of(self, src_uri: str) -> str:
+        """The URL, relative to the site root, that MkDocs serves `src_uri` at."""
+        if not src_uri.endswith(".md"):
+            return src_uri
+        folder, name = posixpath.split(src_uri[: -len(".md")])
+        if name in ("index", "README"):
+            return f"{folder}/" if folder else "./"
+        if self.use_directory_urls:
+            return posixpath.join(folder, name) + "/"
+        return posixpath.join(folder, name) + ".html"
+
+    def href(self, from_src: str, to_src: str, fragment: str = "") -> str:
+        """A relative link from the page `from_src` to the page or file `to_src`."""
+        here = self.url_of(from_src)
+        there = self.url_of(to_src)
+        base = here if here.endswith("/") else posixpath.dirname(here) + "/"
+        base = "" if base in ("./", "/") else base
+        relative = posixpath.relpath(there or ".", base or ".")
+        if there.endswith("/") and not relative.endswith("/"):
+            relative = "./" if relative == "." else relative + "/"
+        return relative + (f"#{fragment}" if fragment else "")

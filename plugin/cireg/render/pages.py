@@ -1,0 +1,330 @@
+"""The register's pages as Markdown documents whose bodies are HTML made from Jinja templates.
+
+Why Markdown with HTML inside: any MkDocs-like generator can publish these pages as they are
+(`cireg generate`), while the headings that stay Markdown give the theme its table of
+contents. Every value from an initiative file reaches a page in one of two ways only:
+through Jinja's autoescaping, or as Markdown rendered and sanitized by `render.text`. Author
+text never lands in a Markdown context, where `[x](javascript:...)` or `{ onclick=... }`
+could turn into markup: the Markdown headings hold fixed words only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from cireg.findings import Finding
+from cireg.model import (
+    STATUSES,
+    Initiative,
+    Kpi,
+    Objective,
+    ObjectiveState,
+    Register,
+    strings_of,
+    text_of,
+)
+from cireg.principles import CANONICAL_PRINCIPLES_PER_STEP, PRINCIPLES, STEPS
+from cireg.render.badges import (
+    STATE_WORDS,
+    STATES,
+    describe_steps,
+    render_step_badge,
+    step_states,
+)
+from cireg.render.charts import describe_kpi, render_kpi_chart
+from cireg.render.formatting import format_percent, format_quantity
+from cireg.render.layout import SiteLayout
+from cireg.render.text import markdown_to_html, printable
+
+PrinciplesTable = dict[str, frozenset[str]]
+
+VALUE_CHAIN_NAMES = {
+    "plan": "Plan",
+    "improve": "Improve",
+    "engage": "Engage",
+    "design-and-transition": "Design and transition",
+    "obtain-build": "Obtain/build",
+    "deliver-and-support": "Deliver and support",
+}
+OUTCOME_WORDS = {"met": "met", "partially-met": "partially met", "not-met": "not met"}
+OBJECTIVE_STATE_CLASS = {
+    ObjectiveState.MET: "met",
+    ObjectiveState.MET_LATE: "met-late",
+    ObjectiveState.NOT_MET: "not-met",
+}
+DASH = "\N{EN DASH}"  # shown for an absent value
+FIGURES = ("status", "completeness", "outcomes", "attention")
+_SAFE_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+@dataclass
+class SiteContext:
+    """What every page renderer needs besides the register itself."""
+
+    register: Register
+    today: dt.date
+    layout: SiteLayout = field(default_factory=SiteLayout)
+    principles_table: PrinciplesTable = field(
+        default_factory=lambda: dict(CANONICAL_PRINCIPLES_PER_STEP)
+    )
+    show_findings: bool = True
+    templates_dir: str | None = None  # a site's overrides, looked up before ours
+
+    def __post_init__(self) -> None:
+        self.ids = {initiative.id for initiative in self.register.initiatives}
+        loaders: list[Any] = [PackageLoader("cireg.render", "templates")]
+        if self.templates_dir:
+            loaders.insert(0, FileSystemLoader(self.templates_dir))
+        self.env = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            undefined=StrictUndefined,
+            finalize=_finalize,
+        )
+        self.env.filters["md"] = lambda text: Markup(markdown_to_html(text)) if text else ""
+        self.env.filters["code_spans"] = code_spans
+        self.env.filters["quantity"] = lambda value, unit=None: (
+            format_quantity(value, unit) if value is not None else DASH
+        )
+        self.env.filters["percent"] = lambda v: format_percent(v) if v is not None else DASH
+        self.env.filters["date"] = lambda d: d.isoformat() if d is not None else DASH
+
+    def render(self, template: str, page_src: str, **values: Any) -> str:
+        def href(to_src: str, fragment: str = "") -> str:
+            return self.layout.href(page_src, to_src, fragment)
+
+        return self.env.get_template(template).render(
+            href=href,
+            layout=self.layout,
+            today=self.today,
+            steps=STEPS,
+            principle_names=PRINCIPLES,
+            state_words=STATE_WORDS,
+            outcome_words=OUTCOME_WORDS,
+            value_chain_names=VALUE_CHAIN_NAMES,
+            **values,
+        )
+
+
+def _finalize(value: Any) -> Any:
+    """Every `{{ value }}` passes here before escaping: strings lose control characters."""
+    return printable(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
+def code_spans(text: str) -> Markup:
+    """Plain text (a finding, a gap) with its `backticked` names shown as code."""
+    escaped = html.escape(printable(text))
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", escaped))
+
+
+def front_matter(title: str, *, wide: bool = False) -> Markup:
+    """The page's title, and for wide tables Material's `hide: [toc]`. Themes print
+    `page.meta.title` without escaping, so it holds the title escaped for HTML."""
+    hide = "hide: [toc]\n" if wide else ""
+    return Markup(f"---\ntitle: {yaml_quoted(html.escape(printable(title)))}\n{hide}---\n")
+
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar holding `text` exactly: ASCII only, everything else
+    escaped, so no character can upset the front matter parser."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif 0x20 <= code < 0x7F:
+            out.append(char)
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
+def dom_token(raw: str | None, fallback: str) -> str:
+    """An id fit for an HTML id attribute: the slug when it is one, else the fallback."""
+    return raw if raw is not None and _SAFE_TOKEN.fullmatch(raw) else fallback
+
+
+# --- one initiative --------------------------------------------------------------------------
+
+
+@dataclass
+class KpiView:
+    kpi: Kpi
+    dom_id: str
+    chart: Markup
+    description: str
+    objectives: list[Objective]
+
+
+def _kpi_views(initiative: Initiative) -> list[KpiView]:
+    views = []
+    for index, kpi in enumerate(initiative.kpis):
+        dom_id = "kpi-" + dom_token(kpi.id, str(index + 1))
+        objectives = [o for o in initiative.objectives if o.kpi is kpi]
+        views.append(
+            KpiView(
+                kpi=kpi,
+                dom_id=dom_id,
+                chart=Markup(render_kpi_chart(kpi, objectives, dom_id=dom_id)),
+                description=describe_kpi(kpi, objectives),
+                objectives=objectives,
+            )
+        )
+    return views
+
+
+def render_initiative_page(initiative: Initiative, site: SiteContext) -> str:
+    page_src = site.layout.initiative_page(initiative.id)
+    states = step_states(initiative)
+    step_mapping = {step.key: initiative.step(step.key) for step in STEPS}
+    return site.render(
+        "initiative.md.j2",
+        page_src,
+        front_matter=front_matter(initiative.title or initiative.id),
+        i=initiative,
+        states=dict((step.key, state) for step, state in states),
+        steps_alt=describe_steps(states),
+        step_badges={step.key: Markup(render_step_badge(step, state)) for step, state in states},
+        raw=step_mapping,
+        strings_of=strings_of,
+        text_of=text_of,
+        kpis=_kpi_views(initiative),
+        overdue=initiative.overdue_objectives(site.today),
+        stale=initiative.is_stale(site.today),
+        known_ids=site.ids,
+        canonical=site.principles_table,
+        findings=initiative.findings if site.show_findings else [],
+        objective_class=OBJECTIVE_STATE_CLASS,
+        met_count=sum(1 for o in initiative.objectives if o.state is ObjectiveState.MET),
+    )
+
+
+def render_unreadable_page(
+    initiative_id: str, display_path: str, findings: Sequence[Finding], site: SiteContext
+) -> str:
+    """A page for a file that could not be read, so that it is never silently missing."""
+    page_src = site.layout.initiative_page(initiative_id)
+    return site.render(
+        "unreadable.md.j2",
+        page_src,
+        front_matter=front_matter(initiative_id),
+        initiative_id=initiative_id,
+        display_path=display_path,
+        findings=findings,
+    )
+
+
+# --- the backlog -----------------------------------------------------------------------------
+
+
+def outcome_of(initiative: Initiative) -> str | None:
+    """The outcome shown in lists: computed from the KPIs once the initiative is verified."""
+    if not isinstance(initiative.step("verification"), dict):
+        return None
+    return initiative.computed_outcome or initiative.declared_outcome
+
+
+def render_backlog_page(site: SiteContext, unreadable: Sequence[tuple[str, str]] = ()) -> str:
+    page_src = site.layout.backlog_page
+    rows = [
+        {
+            "position": position,
+            "i": initiative,
+            "alt": describe_steps(step_states(initiative)),
+            "stale": initiative.is_stale(site.today),
+            "overdue": bool(initiative.overdue_objectives(site.today)),
+            "outcome": outcome_of(initiative),
+            "errors": sum(1 for f in initiative.findings if f.is_error),
+        }
+        for position, initiative in enumerate(site.register.initiatives, start=1)
+    ]
+    return site.render(
+        "backlog.md.j2",
+        page_src,
+        front_matter=front_matter("Backlog", wide=True),
+        rows=rows,
+        unreadable=unreadable,
+        legend=[(state, Markup(render_step_badge(STEPS[0], state))) for state in STATES],
+    )
+
+
+# --- principles per step ---------------------------------------------------------------------
+
+
+def principle_counts(initiatives: Iterable[Initiative]) -> Counter[tuple[str, str]]:
+    """How many initiatives record each principle at each step (once per initiative)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for initiative in initiatives:
+        for step_key, slugs in initiative.principles.items():
+            for slug in set(slugs) & PRINCIPLES.keys():
+                counts[(step_key, slug)] += 1
+    return counts
+
+
+def render_principles_page(site: SiteContext) -> str:
+    page_src = site.layout.principles_page
+    counts = principle_counts(site.register.initiatives)
+    never = [
+        (step, slug)
+        for step in STEPS
+        for slug in PRINCIPLES
+        if slug in site.principles_table.get(step.key, frozenset()) and not counts[(step.key, slug)]
+    ]
+    return site.render(
+        "principles.md.j2",
+        page_src,
+        front_matter=front_matter("Guiding principles per step", wide=True),
+        canonical=site.principles_table,
+        counts=counts,
+        total=len(site.register.initiatives),
+        never=never,
+    )
+
+
+# --- live figures for hand-written pages ------------------------------------------------------
+
+
+def register_figures(site: SiteContext) -> dict[str, Any]:
+    initiatives = site.register.initiatives
+    by_status = Counter(i.status for i in initiatives)
+    completeness = {
+        step.key: Counter(state for i in initiatives for s, state in step_states(i) if s is step)
+        for step in STEPS
+    }
+    outcomes = Counter(outcome_of(i) for i in initiatives if outcome_of(i) is not None)
+    objective_states = Counter(o.state for i in initiatives for o in i.objectives if o.state)
+    return {
+        "total": len(initiatives),
+        "by_status": [(status, by_status[status]) for status in STATUSES],
+        "completeness": completeness,
+        "outcomes": [(o, outcomes[o]) for o in OUTCOME_WORDS],
+        "verified": sum(outcomes.values()),
+        "objective_states": [(state, objective_states[state]) for state in ObjectiveState],
+        "overdue": [i for i in initiatives if i.overdue_objectives(site.today)],
+        "stale": [i for i in initiatives if i.is_stale(site.today)],
+    }
+
+
+def render_figures(site: SiteContext, page_src: str, which: Sequence[str] = FIGURES) -> str:
+    """The live figures a hand-written page asks for, as one HTML block."""
+    return site.render(
+        "figures.html.j2",
+        page_src,
+        which=which,
+        figures=register_figures(site),
+        states=STATES,
+    )

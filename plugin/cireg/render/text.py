@@ -1,0 +1,86 @@
+"""Free-text fields: Markdown in, safe HTML out.
+
+Two locks, so that neither has to be perfect. First, raw HTML in the author's Markdown is
+never parsed as markup: Python-Markdown's HTML block and inline HTML handling are switched
+off, so `<b>` comes out as the text `<b>`. Second, whatever Markdown produces is cleaned by
+nh3 (ammonia) against a short allow-list: no images (they would load from other hosts), no
+attributes but a link's href and title, and only http, https, mailto and relative links."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "hr",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+# Characters that have no place in a page, some of which Markdown uses internally (\x02 and
+# \x03 delimit its placeholders). YAML's escapes can produce them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters replaced by U+FFFD, as an HTML parser would show."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+# One line that no Markdown rule could change: letters, digits, spaces and mild punctuation,
+# not starting like a list item, a rule or a heading underline.
+_PLAIN = re.compile(r"(?![-+=]|\d+\.\s)(?:[^\W_]|[ .,;:'?/()%+=-])*")
+
+
+class _MarkdownToHtml:
+    """One reusable Markdown converter with raw HTML switched off."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
+
+    def convert(self, text: str) -> str:
+        self._md.reset()
+        html_text: str = self._md.convert(text)
+        return html_text
+
+
+_converter: _MarkdownToHtml | None = None
+
+
+def markdown_to_html(text: str) -> str:
+    """The author's Markdown as sanitized HTML, ready to place in a page."""
+    global _converter
+    text = printable(text)
+    if _PLAIN.fullmatch(text):
+        # Most fields are a sentence of plain prose: one paragraph, nothing to parse.
+        return f"<p>{html.escape(text.strip())}</p>" if text.strip() else ""
+    if _converter is None:
+        _converter = _MarkdownToHtml()
+    return sanitize(_converter.convert(text))
+
+
+def sanitize(fragment: str) -> str:
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
