@@ -17,7 +17,7 @@ from cireg.render.badges import (
     STATES,
     badge_state,
     describe_steps,
-    render_step_badge,
+    render_state_badge,
     render_steps_badge,
 )
 from cireg.render.layout import SiteLayout
@@ -110,9 +110,9 @@ def test_the_seven_step_badge_is_a_labelled_standalone_svg() -> None:
 
 @pytest.mark.parametrize("state", STATES)
 def test_each_step_badge_carries_its_word_as_well_as_a_colour(state: str) -> None:
-    root = ET.fromstring(render_step_badge(STEPS[2], state))
+    root = ET.fromstring(render_state_badge(state))
     word = state.replace("-", " ")
-    assert root.get("aria-label") == f"Step 3: {word}"
+    assert root.get("aria-label") == word and root.findtext(f"{SVG}title") == word
     assert root.findtext(f"{SVG}text") == word
     # A distinct shape per state, so colour is never the only signal.
     assert root.find(f"{SVG}path") is not None or root.find(f"{SVG}circle") is not None
@@ -120,8 +120,7 @@ def test_each_step_badge_carries_its_word_as_well_as_a_colour(state: str) -> Non
 
 def test_badge_shapes_differ_between_states() -> None:
     bodies = {
-        state: ET.fromstring(render_step_badge(STEPS[0], state)).findall(f"{SVG}path")
-        for state in STATES
+        state: ET.fromstring(render_state_badge(state)).findall(f"{SVG}path") for state in STATES
     }
     drawn = {state: [p.get("d", "") for p in paths] for state, paths in bodies.items()}
     assert len({tuple(d) for d in drawn.values()}) == len(STATES)
@@ -280,7 +279,7 @@ def test_an_initiative_page_starts_with_front_matter_and_keeps_markdown_headings
 ) -> None:
     site = SiteContext(register=reference, today=TODAY)
     exam = next(i for i in reference.initiatives if i.id == "exam-desk-response")
-    page = render_initiative_page(exam, site)
+    page = render_initiative_page(exam, site).inline()
     assert page.startswith('---\ntitle: "Faster service desk response during exam periods"\n---')
     headings = [line for line in page.splitlines() if line.startswith("#")]
     assert headings == ["## Objectives", "## KPIs"] + [

@@ -27,11 +27,12 @@ from cireg.dates import TodayError, resolve_today
 from cireg.findings import Finding
 from cireg.model import Register
 from cireg.principles import CANONICAL_PRINCIPLES_PER_STEP, PRINCIPLES, STEP_BY_KEY
-from cireg.render.badges import render_steps_badge, step_states
+from cireg.render.badges import STATES, render_state_badge, render_steps_badge, step_states
 from cireg.render.layout import SiteLayout
 from cireg.render.pages import (
     FIGURES,
     PrinciplesTable,
+    RenderedPage,
     SiteContext,
     render_backlog_page,
     render_figures,
@@ -89,6 +90,7 @@ class CiregPlugin(BasePlugin[CiregConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.site = None  # state of one build only
+        self.pages: dict[str, RenderedPage] = {}
         options = self.config
         for key in ("pages_dir", "badges_dir"):
             _check_site_path(key, options[key], suffix=None)
@@ -133,13 +135,16 @@ class CiregPlugin(BasePlugin[CiregConfig]):
         )
         layout = self.layout
 
-        def add(src_uri: str, content: str | bytes, *, in_nav: bool = True) -> File:
+        def add(src_uri: str, content: str | bytes | RenderedPage, *, in_nav: bool = True) -> File:
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(
                     f"cireg: the site already has a file `{src_uri}` where the register's "
                     "would go; move that file or change the cireg option that places it"
                 )
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+            if isinstance(content, RenderedPage):
+                self.pages[src_uri] = content
+                content = content.markdown
             file = File.generated(config, src_uri, content=content, inclusion=inclusion)
             files.append(file)
             return file
@@ -164,6 +169,8 @@ class CiregPlugin(BasePlugin[CiregConfig]):
                 in_nav=False,
             )
             page.edit_uri = _edit_uri(candidate.path, config.docs_dir)
+        for state in STATES:
+            add(layout.state_badge(state), render_state_badge(state))
         add(layout.backlog_page, render_backlog_page(site, unreadable))
         add(layout.principles_page, render_principles_page(site))
         add(layout.register_json, render_register_json(register, self.today))
@@ -194,6 +201,13 @@ class CiregPlugin(BasePlugin[CiregConfig]):
             return "\n" + render_figures(site, page.file.src_uri, which) + "\n"
 
         return _MARKER.sub(figures, markdown)
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Put the HTML blocks of a generated page back in place of their placeholders."""
+        rendered = self.pages.get(page.file.src_uri)
+        return rendered.fill(html) if rendered is not None else None
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

@@ -106,16 +106,19 @@ def render_steps_badge(initiative_id: str, states: Sequence[tuple[Step, str]]) -
     )
 
 
-def render_step_badge(step: Step, state: str) -> str:
-    """One step's state for inline use: its shape and its word, labelled for screen readers."""
+def state_badge_width(state: str) -> int:
+    return 22 + 7 * len(STATE_WORDS[state])
+
+
+def render_state_badge(state: str) -> str:
+    """The badge of one step state, its shape and its word: one shared file per state, which
+    pages show with an `alt` naming the step ("Step 3: partial")."""
     word = STATE_WORDS[state]
-    width = 22 + 7 * len(word)
+    width = state_badge_width(state)
     return (
-        f'<svg class="cireg-step-badge cireg-step-badge--{state}" '
-        'xmlns="http://www.w3.org/2000/svg" '
-        f'width="{width}" height="20" viewBox="0 0 {width} 20" role="img" '
-        f'aria-label="Step {step.number}: {word}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" '
+        f'viewBox="0 0 {width} 20" role="img" aria-label="{word}"><title>{word}</title>'
         f'<rect width="{width}" height="20" rx="10" fill="{STATE_COLOURS[state]}"/>'
         f"{_symbol(state, 6)}"
-        f'<text x="19" y="14" fill="#fff" font-size="11" {_FONT}>{word}</text></svg>'
+        f'<text x="19" y="14" fill="#fff" font-size="11" {_FONT}>{word}</text></svg>\n'
     )

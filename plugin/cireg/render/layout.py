@@ -28,6 +28,10 @@ class SiteLayout:
     def badge(self, initiative_id: str) -> str:
         return posixpath.join(self.badges_dir, f"{initiative_id}.svg")
 
+    def state_badge(self, state: str) -> str:
+        """The shared badge of one step state (ids cannot hold a slash, so no clash)."""
+        return posixpath.join(self.badges_dir, "steps", f"{state}.svg")
+
     def url_of(self, src_uri: str) -> str:
         """The URL, relative to the site root, that MkDocs serves `src_uri` at."""
         if not src_uri.endswith(".md"):

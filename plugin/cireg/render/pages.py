@@ -36,7 +36,7 @@ from cireg.render.badges import (
     STATE_WORDS,
     STATES,
     describe_steps,
-    render_step_badge,
+    state_badge_width,
     step_states,
 )
 from cireg.render.charts import describe_kpi, render_kpi_chart
@@ -64,6 +64,30 @@ DASH = "\N{EN DASH}"  # shown for an absent value
 FIGURES = ("status", "completeness", "outcomes", "attention")
 _SAFE_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+# What stands in the Markdown for a block of HTML (see RenderedPage).
+PLACEHOLDER = '<div data-cireg-block="{}"></div>'
+_PLACEHOLDER = re.compile(r'<div data-cireg-block="(\d+)"></div>')
+
+
+@dataclass
+class RenderedPage:
+    """A page as Markdown in which each HTML block is a placeholder, and the blocks.
+
+    `inline()` is the complete Markdown document, for any generator. The MkDocs plugin hands
+    MkDocs the Markdown with placeholders and puts the blocks back into the HTML it gets
+    (`fill`): Markdown then never parses the tables and SVG, which made up most of its work,
+    and no Markdown extension of the site can touch them."""
+
+    markdown: str
+    blocks: list[str]
+
+    def inline(self) -> str:
+        return self.fill(self.markdown)
+
+    def fill(self, text: str) -> str:
+        return _PLACEHOLDER.sub(lambda match: self.blocks[int(match.group(1))], text)
 
 
 @dataclass
@@ -101,11 +125,17 @@ class SiteContext:
         self.env.filters["percent"] = lambda v: format_percent(v) if v is not None else DASH
         self.env.filters["date"] = lambda d: d.isoformat() if d is not None else DASH
 
-    def render(self, template: str, page_src: str, **values: Any) -> str:
+    def _stash(self, block: str) -> Markup:
+        self._blocks.append(str(block).strip("\n"))
+        return Markup(PLACEHOLDER.format(len(self._blocks) - 1))
+
+    def render(self, template: str, page_src: str, **values: Any) -> RenderedPage:
         def href(to_src: str, fragment: str = "") -> str:
             return self.layout.href(page_src, to_src, fragment)
 
-        return self.env.get_template(template).render(
+        self._blocks: list[str] = []
+        self.env.filters["html_block"] = self._stash
+        markdown = self.env.get_template(template).render(
             href=href,
             layout=self.layout,
             today=self.today,
@@ -114,13 +144,19 @@ class SiteContext:
             state_words=STATE_WORDS,
             outcome_words=OUTCOME_WORDS,
             value_chain_names=VALUE_CHAIN_NAMES,
+            badge_width=state_badge_width,
             **values,
         )
+        return RenderedPage(markdown, self._blocks)
 
 
 def _finalize(value: Any) -> Any:
-    """Every `{{ value }}` passes here before escaping: strings lose control characters."""
-    return printable(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+    """Every `{{ value }}` passes here before escaping. Plain strings lose control characters
+    and line breaks (HTML shows them as spaces anyway), so that no author text ever starts a
+    line of the page, where a Markdown processor might read it as syntax."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return printable(value).replace("\r", " ").replace("\n", " ")
+    return value
 
 
 def code_spans(text: str) -> Markup:
@@ -187,7 +223,7 @@ def _kpi_views(initiative: Initiative) -> list[KpiView]:
     return views
 
 
-def render_initiative_page(initiative: Initiative, site: SiteContext) -> str:
+def render_initiative_page(initiative: Initiative, site: SiteContext) -> RenderedPage:
     page_src = site.layout.initiative_page(initiative.id)
     states = step_states(initiative)
     step_mapping = {step.key: initiative.step(step.key) for step in STEPS}
@@ -198,7 +234,6 @@ def render_initiative_page(initiative: Initiative, site: SiteContext) -> str:
         i=initiative,
         states=dict((step.key, state) for step, state in states),
         steps_alt=describe_steps(states),
-        step_badges={step.key: Markup(render_step_badge(step, state)) for step, state in states},
         raw=step_mapping,
         strings_of=strings_of,
         text_of=text_of,
@@ -215,7 +250,7 @@ def render_initiative_page(initiative: Initiative, site: SiteContext) -> str:
 
 def render_unreadable_page(
     initiative_id: str, display_path: str, findings: Sequence[Finding], site: SiteContext
-) -> str:
+) -> RenderedPage:
     """A page for a file that could not be read, so that it is never silently missing."""
     page_src = site.layout.initiative_page(initiative_id)
     return site.render(
@@ -238,7 +273,9 @@ def outcome_of(initiative: Initiative) -> str | None:
     return initiative.computed_outcome or initiative.declared_outcome
 
 
-def render_backlog_page(site: SiteContext, unreadable: Sequence[tuple[str, str]] = ()) -> str:
+def render_backlog_page(
+    site: SiteContext, unreadable: Sequence[tuple[str, str]] = ()
+) -> RenderedPage:
     page_src = site.layout.backlog_page
     rows = [
         {
@@ -258,7 +295,7 @@ def render_backlog_page(site: SiteContext, unreadable: Sequence[tuple[str, str]]
         front_matter=front_matter("Backlog", wide=True),
         rows=rows,
         unreadable=unreadable,
-        legend=[(state, Markup(render_step_badge(STEPS[0], state))) for state in STATES],
+        states=STATES,
     )
 
 
@@ -275,7 +312,7 @@ def principle_counts(initiatives: Iterable[Initiative]) -> Counter[tuple[str, st
     return counts
 
 
-def render_principles_page(site: SiteContext) -> str:
+def render_principles_page(site: SiteContext) -> RenderedPage:
     page_src = site.layout.principles_page
     counts = principle_counts(site.register.initiatives)
     never = [
@@ -327,4 +364,4 @@ def render_figures(site: SiteContext, page_src: str, which: Sequence[str] = FIGU
         which=which,
         figures=register_figures(site),
         states=STATES,
-    )
+    ).inline()

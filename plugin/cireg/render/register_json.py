@@ -159,6 +159,9 @@ def register_record(register: Register, today: dt.date) -> dict[str, Any]:
 
 def render_register_json(register: Register, today: dt.date) -> str:
     text = json.dumps(
-        register_record(register, today), ensure_ascii=False, indent=1, allow_nan=False
+        register_record(register, today),
+        ensure_ascii=False,
+        separators=(",", ":"),
+        allow_nan=False,
     )
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
