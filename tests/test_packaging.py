@@ -57,8 +57,11 @@ def test_the_wheel_ships_the_schema(wheel: Path) -> None:
     assert shipped == (REPO / "schemas" / "initiative.schema.json").read_bytes()
 
 
-def test_installed_cireg_validates_from_another_folder(wheel: Path, tmp_path: Path) -> None:
-    env_dir = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with the wheel installed; its own cireg wins over the
+    checkout's, while its dependencies come from this environment."""
+    env_dir = tmp_path_factory.mktemp("venv")
     venv.create(env_dir, system_site_packages=True, with_pip=False)
     python = env_dir / "bin" / "python"
     subprocess.run(
@@ -78,6 +81,11 @@ def test_installed_cireg_validates_from_another_folder(wheel: Path, tmp_path: Pa
         text=True,
         timeout=300,
     )
+    return env_dir
+
+
+def test_installed_cireg_validates_from_another_folder(installed: Path, tmp_path: Path) -> None:
+    python = installed / "bin" / "python"
     work = tmp_path / "elsewhere"
     shutil.copytree(REPO / "initiatives", work / "initiatives")
     where = subprocess.run(
@@ -87,9 +95,9 @@ def test_installed_cireg_validates_from_another_folder(wheel: Path, tmp_path: Pa
         text=True,
         check=True,
     ).stdout.strip()
-    assert where.startswith(str(env_dir)), where  # the wheel's copy, not the checkout's
+    assert where.startswith(str(installed)), where  # the wheel's copy, not the checkout's
     result = subprocess.run(
-        [str(env_dir / "bin" / "cireg"), "validate", "--today", TODAY_TEXT],
+        [str(installed / "bin" / "cireg"), "validate", "--today", TODAY_TEXT],
         cwd=work,
         capture_output=True,
         text=True,
@@ -97,3 +105,37 @@ def test_installed_cireg_validates_from_another_folder(wheel: Path, tmp_path: Pa
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("0 errors, 0 warnings in ")
+
+
+def test_installed_plugin_builds_the_site_from_another_folder(
+    installed: Path, tmp_path: Path
+) -> None:
+    """The wheel carries the plugin's entry point, templates and stylesheet."""
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    for part in ("mkdocs.yml", "site_src", "initiatives"):
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, work / part)
+        else:
+            shutil.copy2(source, work / part)
+    python = str(installed / "bin" / "python")
+    result = subprocess.run(
+        [python, "-m", "mkdocs", "build", "--strict", "-d", str(work / "site")],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    plugin_file = subprocess.run(
+        [python, "-c", "import cireg.mkdocs_plugin as p; print(p.__file__)"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert plugin_file.startswith(str(installed)), plugin_file
+    for produced in ("backlog/index.html", "assets/cireg/cireg.css", "register.json"):
+        assert (work / "site" / produced).is_file(), produced
