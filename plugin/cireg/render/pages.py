@@ -169,7 +169,8 @@ def front_matter(title: str, *, wide: bool = False) -> Markup:
     """The page's title, and for wide tables Material's `hide: [toc]`. Themes print
     `page.meta.title` without escaping, so it holds the title escaped for HTML."""
     hide = "hide: [toc]\n" if wide else ""
-    return Markup(f"---\ntitle: {yaml_quoted(html.escape(printable(title)))}\n{hide}---\n")
+    one_line = " ".join(printable(title).split())
+    return Markup(f"---\ntitle: {yaml_quoted(html.escape(one_line))}\n{hide}---\n")
 
 
 def yaml_quoted(text: str) -> str:

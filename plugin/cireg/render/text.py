@@ -33,7 +33,7 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # Characters that have no place in a page, some of which Markdown uses internally (\x02 and
 # \x03 delimit its placeholders). YAML's escapes can produce them.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def printable(text: str) -> str:
