@@ -81,6 +81,8 @@ def test_a_bad_principles_table_fails_with_a_clear_message(
     [
         ("backlog_page: ../outside.md", "`backlog_page` must be a relative path"),
         ("principles_page: principles.html", "ending in `.md`"),
+        ("pages_dir: /abs", "`pages_dir` must be a relative path"),
+        ("badges_dir: a//b", "`badges_dir` must be a relative path"),
         ("today: 21/11/2026", "`today`"),
         ("initiatives_dir: no-such-folder", "isn't an existing directory"),
     ],
@@ -132,6 +134,16 @@ def test_templates_can_be_overridden(tmp_path: Path) -> None:
     assert built.ok, built.output
     items = built.page("backlog.md").select("ol.mine li")
     assert len(items) == len(list((project / "initiatives").glob("*.yaml")))
+
+
+def test_a_broken_template_override_is_reported_with_its_line(tmp_path: Path) -> None:
+    project = project_with(tmp_path, "      templates_dir: overrides\n")
+    (project / "overrides").mkdir()
+    (project / "overrides" / "backlog.md.j2").write_text("{{ front_matter }}\n\n{% if %}\n")
+    built = build_site(project)
+    assert not built.ok
+    assert "backlog.md.j2:3: template error" in built.output
+    assert "Traceback" not in built.output
 
 
 def test_links_hold_without_directory_urls(tmp_path: Path) -> None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import posixpath
 import re
 from typing import Any
 
 import yaml
+from jinja2 import TemplateError
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -107,10 +107,10 @@ class CiregPlugin(BasePlugin[CiregConfig]):
             raise PluginError(f"cireg: `today`: {error}") from None
         self.table = _load_principles_table(options.principles_table)
         self.layout = SiteLayout(
-            pages_dir=options.pages_dir.strip("/"),
+            pages_dir=options.pages_dir.rstrip("/"),
             backlog_page=options.backlog_page,
             principles_page=options.principles_page,
-            badges_dir=options.badges_dir.strip("/"),
+            badges_dir=options.badges_dir.rstrip("/"),
             register_json=options.register_json,
             schema_file=options.schema_file,
             use_directory_urls=config.use_directory_urls,
@@ -119,6 +119,23 @@ class CiregPlugin(BasePlugin[CiregConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        try:
+            return self._add_files(files, config)
+        except TemplateError as error:
+            where = getattr(error, "name", None) or "a template"
+            line = getattr(error, "lineno", None)
+            raise PluginError(
+                f"cireg: {where}{f':{line}' if line else ''}: template error: {error}"
+            ) from None
+        except PluginError:
+            raise
+        except Exception as error:  # a bug of ours: say so plainly, never a traceback
+            raise PluginError(
+                f"cireg: internal error while publishing the register ({type(error).__name__}: "
+                f"{error}); please report it with the initiative files that caused it"
+            ) from None
+
+    def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         root = os.path.dirname(config.config_file_path or os.path.abspath("mkdocs.yml"))
         try:
             register = check_register(self.config.initiatives_dir, self.today, DisplayPath(root))
@@ -255,15 +272,18 @@ def _edit_uri(source: str, docs_dir: str) -> str:
 
 
 def _check_site_path(option: str, value: str, *, suffix: str | None) -> None:
-    path = value.strip("/")
-    parts = path.split("/")
-    if not path or ".." in parts or "\\" in value or (suffix and not path.endswith(suffix)):
+    """A place in the site: relative, inside it, with the suffix its content needs."""
+    parts = (value.rstrip("/") if suffix is None else value).split("/")
+    if (
+        value.startswith("/")
+        or "\\" in value
+        or any(part in ("", ".", "..") for part in parts)
+        or (suffix is not None and not value.endswith(suffix))
+    ):
         expected = f" ending in `{suffix}`" if suffix else ""
         raise PluginError(
             f"cireg: `{option}` must be a relative path inside the site{expected}; got {value!r}"
         )
-    if posixpath.isabs(value) and suffix:
-        raise PluginError(f"cireg: `{option}` must be relative; got {value!r}")
 
 
 def _load_principles_table(path: str | None) -> PrinciplesTable:
