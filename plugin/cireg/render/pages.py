@@ -124,6 +124,9 @@ class SiteContext:
         )
         self.env.filters["percent"] = lambda v: format_percent(v) if v is not None else DASH
         self.env.filters["date"] = lambda d: d.isoformat() if d is not None else DASH
+        # `{% filter html_block %}` collects a block of HTML and leaves a placeholder.
+        self._blocks: list[str] = []
+        self.env.filters["html_block"] = self._stash
 
     def _stash(self, block: str) -> Markup:
         self._blocks.append(str(block).strip("\n"))
@@ -133,8 +136,7 @@ class SiteContext:
         def href(to_src: str, fragment: str = "") -> str:
             return self.layout.href(page_src, to_src, fragment)
 
-        self._blocks: list[str] = []
-        self.env.filters["html_block"] = self._stash
+        self._blocks = []
         markdown = self.env.get_template(template).render(
             href=href,
             layout=self.layout,

@@ -53,7 +53,7 @@ def _kpi(kpi: Kpi) -> dict[str, Any]:
     }
 
 
-def _objective(objective: Objective, today: dt.date, overdue: list[Objective]) -> dict[str, Any]:
+def _objective(objective: Objective, overdue: list[Objective]) -> dict[str, Any]:
     return {
         "id": objective.id,
         "statement": objective.statement,
@@ -107,7 +107,7 @@ def initiative_record(initiative: Initiative, position: int, today: dt.date) -> 
             for report in [initiative.steps.get(step.key)]
         },
         "kpis": [_kpi(kpi) for kpi in initiative.kpis],
-        "objectives": [_objective(o, today, overdue) for o in initiative.objectives],
+        "objectives": [_objective(o, overdue) for o in initiative.objectives],
         "started_on": _date(initiative.started_on),
         "verified_on": _date(initiative.verified_on),
         "declared_outcome": initiative.declared_outcome,
