@@ -64,3 +64,71 @@ def reference_site(tmp_path_factory: pytest.TempPathFactory):
     built = build_site(project)
     assert built.ok, built.output
     return built
+
+
+# --- browser tests (see browser.py) ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium under Playwright, one browser for the session."""
+    from browser import CHROMIUM_ARGS, find_chromium, unavailable
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
+    executable = find_chromium()
+    if executable is None:
+        unavailable(
+            "no Chromium found (install Debian's package: apt-get install chromium, "
+            "or set CIREG_CHROMIUM to a Chromium executable)"
+        )
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=executable, args=CHROMIUM_ARGS, headless=True
+            )
+        except Exception as error:  # the browser is there but does not start
+            unavailable(f"Chromium at {executable} did not start: {error}")
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(reference_site):
+    """The built reference site, served on 127.0.0.1 for the session."""
+    from browser import serve_folder
+
+    with serve_folder(reference_site.site) as url:
+        yield url
+
+
+@pytest.fixture
+def open_context(chromium):
+    """Opens browser contexts (viewport, colour scheme, JavaScript) closed after the test."""
+    from browser import DESKTOP
+
+    contexts = []
+
+    def open_one(**options):
+        options.setdefault("viewport", DESKTOP)
+        context = chromium.new_context(**options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield open_one
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def visit(open_context, site_url):
+    """A page of the reference site on a desktop screen in the light palette. After the test
+    it must have made no request to another host and logged no console error."""
+    from browser import start_visit
+
+    current = start_visit(open_context(color_scheme="light"), site_url)
+    yield current
+    assert not current.problems(), current.problems()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 import re
 from typing import Any
 
@@ -46,7 +47,7 @@ from cireg.schema import schema_path
 
 log = get_plugin_logger(__name__)
 
-STYLESHEET = os.path.join(os.path.dirname(__file__), "render", "assets", "cireg.css")
+ASSETS_DIR = os.path.join(os.path.dirname(__file__), "render", "assets")
 # `<!-- cireg:figures -->` on a line of its own in a hand-written page.
 _MARKER = re.compile(r"^[ \t]*<!--[ \t]*cireg:([\w-]+)[ \t]*-->[ \t]*$", re.MULTILINE)
 
@@ -116,6 +117,7 @@ class CiregPlugin(BasePlugin[CiregConfig]):
             use_directory_urls=config.use_directory_urls,
         )
         config.extra_css.append(self.layout.stylesheet)
+        config.extra_javascript.append(self.layout.script)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -193,8 +195,9 @@ class CiregPlugin(BasePlugin[CiregConfig]):
         add(layout.register_json, render_register_json(register, self.today))
         with open(schema_path(), "rb") as schema:
             add(layout.schema_file, schema.read())
-        with open(STYLESHEET, "rb") as stylesheet:
-            add(layout.stylesheet, stylesheet.read())
+        for asset in (layout.stylesheet, layout.script):
+            with open(os.path.join(ASSETS_DIR, posixpath.basename(asset)), "rb") as source:
+                add(asset, source.read())
         return files
 
     def on_page_markdown(

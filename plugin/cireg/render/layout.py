@@ -20,6 +20,7 @@ class SiteLayout:
     register_json: str = "register.json"
     schema_file: str = "schemas/initiative.schema.json"
     stylesheet: str = "assets/cireg/cireg.css"
+    script: str = "assets/cireg/cireg.js"  # filters and sorts the backlog
     use_directory_urls: bool = True
 
     def initiative_page(self, initiative_id: str) -> str:

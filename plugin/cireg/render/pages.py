@@ -22,6 +22,8 @@ from markupsafe import Markup
 
 from cireg.findings import Finding
 from cireg.model import (
+    CLOSED_STATUSES,
+    PRIORITY_RANK,
     STATUSES,
     Initiative,
     Kpi,
@@ -276,22 +278,48 @@ def outcome_of(initiative: Initiative) -> str | None:
     return initiative.computed_outcome or initiative.declared_outcome
 
 
+# Sort ranks of the backlog's outcome column: met first, no outcome last.
+OUTCOME_RANK = {"met": 0, "partially-met": 1, "not-met": 2}
+
+
 def render_backlog_page(
     site: SiteContext, unreadable: Sequence[tuple[str, str]] = ()
 ) -> RenderedPage:
+    """The backlog table, and the filter form that `assets/cireg.js` brings to life.
+
+    The form's choices are the facets found in the register, in the model's order; the
+    script ranks a column by the order of its facet's options, so orders live here only."""
     page_src = site.layout.backlog_page
-    rows = [
-        {
-            "position": position,
-            "i": initiative,
-            "alt": describe_steps(step_states(initiative)),
-            "stale": initiative.is_stale(site.today),
-            "overdue": bool(initiative.overdue_objectives(site.today)),
-            "outcome": outcome_of(initiative),
-            "errors": sum(1 for f in initiative.findings if f.is_error),
-        }
-        for position, initiative in enumerate(site.register.initiatives, start=1)
-    ]
+    initiatives = site.register.initiatives
+    rows = []
+    for position, initiative in enumerate(initiatives, start=1):
+        states = step_states(initiative)
+        outcome = outcome_of(initiative)
+        rows.append(
+            {
+                "position": position,
+                "i": initiative,
+                "alt": describe_steps(states),
+                # Sort keys where lower comes first: best value, most complete steps.
+                "value_rank": f"{-initiative.value_effort_score:.4g}",
+                "steps_rank": -sum({"complete": 2, "partial": 1}.get(s, 0) for _, s in states),
+                "outcome_rank": OUTCOME_RANK.get(outcome, "") if outcome else "",
+                "terms": " · ".join([*initiative.services, *initiative.tags]),
+                "stale": initiative.is_stale(site.today),
+                "overdue": bool(initiative.overdue_objectives(site.today)),
+                "outcome": outcome,
+                "errors": sum(1 for f in initiative.findings if f.is_error),
+            }
+        )
+    statuses = {i.status for i in initiatives}
+    priorities = {i.priority or "none" for i in initiatives}
+    activities = {a for i in initiatives for a in i.value_chain}
+    facets = {
+        "status": [s for s in STATUSES if s in statuses] + (["unreadable"] if unreadable else []),
+        "priority": [p for p in (*PRIORITY_RANK, "none") if p in priorities],
+        "owner": sorted({i.owner for i in initiatives if i.owner}, key=str.casefold),
+        "activity": [a for a in VALUE_CHAIN_NAMES if a in activities],
+    }
     return site.render(
         "backlog.md.j2",
         page_src,
@@ -299,6 +327,8 @@ def render_backlog_page(
         rows=rows,
         unreadable=unreadable,
         states=STATES,
+        facets=facets,
+        open_statuses=[s for s in STATUSES if s not in CLOSED_STATUSES],
     )
 
 
