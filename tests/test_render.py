@@ -11,7 +11,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from cireg.check import check_register
-from cireg.model import Completeness, StepReport
+from cireg.model import PRIORITY_RANK, STATUSES, Completeness, StepReport
 from cireg.principles import STEPS
 from cireg.render.badges import (
     STATES,
@@ -24,6 +24,7 @@ from cireg.render.layout import SiteLayout
 from cireg.render.pages import (
     SiteContext,
     front_matter,
+    render_backlog_page,
     render_figures,
     render_initiative_page,
     yaml_quoted,
@@ -298,3 +299,101 @@ def test_today_moves_the_attention_figures(reference) -> None:
     stale_links = soup.select('[data-figure="attention"] p')[2].select("a")
     open_ones = [i for i in reference.initiatives if i.status not in ("done", "abandoned")]
     assert len(stale_links) == sum(1 for i in open_ones if i.review_by is not None)
+
+
+# --- the backlog's filter form and sort keys (the contract with assets/cireg.js) -------------
+
+
+def backlog_soup(register, unreadable=()):
+    page = render_backlog_page(SiteContext(register=register, today=TODAY), unreadable)
+    return BeautifulSoup(page.inline(), "html.parser")
+
+
+def options(soup: BeautifulSoup, name: str) -> list[str]:
+    return [str(o["value"]) for o in soup.select(f'#cireg-filters [name="{name}"] option')]
+
+
+def test_backlog_form_is_hidden_until_the_script_shows_it(reference) -> None:
+    form = backlog_soup(reference).select_one("form#cireg-filters")
+    assert form is not None and form.has_attr("hidden")
+    assert not any(form.has_attr(a) for a in ("action", "method"))
+    names = [str(f["name"]) for f in form.select("input, select")]
+    assert names == ["filter", "status", "priority", "owner", "activity", "sort", "order"]
+    for field in form.select("input, select"):
+        assert form.select_one(f'label[for="{field["id"]}"]') is not None
+
+
+def test_facet_options_are_the_registers_values_in_model_order(reference) -> None:
+    soup = backlog_soup(reference)
+    statuses = [s for s in STATUSES if any(i.status == s for i in reference.initiatives)]
+    assert options(soup, "status") == ["", "open", *statuses]
+    open_option = soup.select_one('[name="status"] option[value="open"]')
+    assert open_option["data-any"].split() == [
+        s for s in STATUSES if s not in ("done", "abandoned")
+    ]
+    priorities = options(soup, "priority")
+    assert priorities[0] == "" and priorities[-1] == "none"  # library-wifi-capacity has none
+    assert priorities[1:-1] == sorted(priorities[1:-1], key=PRIORITY_RANK.__getitem__)
+    owners = options(soup, "owner")[1:]
+    assert owners == sorted({i.owner for i in reference.initiatives}, key=str.casefold)
+    activities = options(soup, "activity")[1:]
+    assert set(activities) == {a for i in reference.initiatives for a in i.value_chain}
+
+
+def test_every_sortable_header_is_a_sort_choice(reference) -> None:
+    soup = backlog_soup(reference)
+    headers = [str(th["data-sort"]) for th in soup.select("table.cireg-backlog th[data-sort]")]
+    assert len(headers) == len(soup.select("table.cireg-backlog thead th"))
+    assert ["position", *options(soup, "sort")[1:]] == headers
+
+
+def test_rows_carry_what_filtering_and_sorting_need(reference) -> None:
+    soup = backlog_soup(reference)
+    rows = {str(r["data-id"]): r for r in soup.select("table.cireg-backlog tbody tr")}
+    for initiative in reference.initiatives:
+        row = rows[initiative.id]
+        assert row["data-status"] == initiative.status
+        assert row["data-priority"] == (initiative.priority or "none")
+        assert row["data-activity"].split() == initiative.value_chain
+        assert row["data-terms"] == " · ".join(initiative.services + initiative.tags)
+        cells = row.select("td")
+        assert float(cells[5]["data-sort"]) == pytest.approx(
+            -initiative.value_effort_score, rel=1e-3
+        )
+        complete = sum(1 for r in initiative.steps.values() if r.state is Completeness.COMPLETE)
+        assert int(cells[6]["data-sort"]) <= -2 * complete
+
+
+def test_outcome_sort_key_is_empty_without_an_outcome(reference) -> None:
+    soup = backlog_soup(reference)
+    keys = {
+        str(r["data-id"]): r.select("td")[8]["data-sort"]
+        for r in soup.select("table.cireg-backlog tbody tr")
+    }
+    verified = {i.id for i in reference.initiatives if isinstance(i.step("verification"), dict)}
+    assert {k for k, v in keys.items() if v != ""} <= verified
+    assert set(keys.values()) <= {"", "0", "1", "2"}
+
+
+def test_unreadable_files_are_a_status_choice_and_rows(reference) -> None:
+    soup = backlog_soup(reference, [("broken-one", "initiatives/broken-one.yaml")])
+    assert options(soup, "status")[-1] == "unreadable"
+    row = soup.select_one('tr[data-id="broken-one"]')
+    assert row["data-status"] == "unreadable" and row["data-priority"] == "none"
+
+
+def test_author_text_in_facets_stays_text(register) -> None:
+    folder = register(
+        {
+            "odd-owner.yaml": (
+                "title: T\nstatus: idea\nowner: '\"><script>alert(1)</script>'\n"
+                "raised_on: 2026-01-01\nreview_by: 2027-01-01\nvision: {statement: S}\n"
+                "tags: ['\" onmouseover=\"x']\n"
+            )
+        }
+    )
+    soup = backlog_soup(check_register(str(folder), TODAY))
+    assert soup.find("script") is None
+    assert options(soup, "owner")[1] == '"><script>alert(1)</script>'
+    row = soup.select_one('tr[data-id="odd-owner"]')
+    assert row["data-terms"] == '" onmouseover="x' and not row.has_attr("onmouseover")

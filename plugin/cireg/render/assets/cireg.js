@@ -309,7 +309,17 @@
     this.apply();
   };
 
+  // Material's search box is a dialog without a name; screen readers announce it as just
+  // "dialog". It only works with JavaScript, so naming it here loses nobody.
+  function nameSearchDialog() {
+    var search = document.querySelector('.md-search[role="dialog"]');
+    if (search && !search.hasAttribute("aria-label") && !search.hasAttribute("aria-labelledby")) {
+      search.setAttribute("aria-label", "Search the register");
+    }
+  }
+
   function setUp() {
+    nameSearchDialog();
     var table = document.querySelector(TABLE);
     var form = document.getElementById(FORM);
     var count = document.getElementById(COUNT);
