@@ -1,7 +1,8 @@
 """A deterministic synthetic register: the reference initiatives copied N times over.
 
 Each copy gets its own id (`<id>-0001`, …) and its iteration links are renamed alongside, so
-every generated register is valid and links stay mutual. Usage:
+every generated register is valid and links stay mutual (a link into a copy that N cuts
+short is left out). Usage:
 
     python benchmarks/generate.py OUT_FOLDER N
 """
@@ -28,6 +29,13 @@ def generate(out: Path, count: int) -> list[Path]:
         path = out / f"{stem}{suffix}.yaml"
         path.write_text(renamed, encoding="utf-8")
         written.append(path)
+    # The last, partial copy may link to an iteration that was not generated: drop the link.
+    ids = {path.stem for path in written}
+    for path in written[-len(texts) :]:
+        text = path.read_text(encoding="utf-8")
+        kept = _LINK.sub(lambda m: m.group(0) if m.group(2) in ids else "", text)
+        if kept != text:
+            path.write_text(kept, encoding="utf-8")
     return written
 
 

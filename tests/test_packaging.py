@@ -110,7 +110,7 @@ def test_installed_cireg_validates_from_another_folder(installed: Path, tmp_path
 def test_installed_plugin_builds_the_site_from_another_folder(
     installed: Path, tmp_path: Path
 ) -> None:
-    """The wheel carries the plugin's entry point, templates and stylesheet."""
+    """The wheel carries the plugin's entry point, templates, stylesheet and script."""
     work = tmp_path / "elsewhere"
     work.mkdir()
     for part in ("mkdocs.yml", "site_src", "initiatives"):
@@ -139,3 +139,6 @@ def test_installed_plugin_builds_the_site_from_another_folder(
     assert plugin_file.startswith(str(installed)), plugin_file
     for produced in ("backlog/index.html", "assets/cireg/cireg.css", "register.json"):
         assert (work / "site" / produced).is_file(), produced
+    shipped = (REPO / "plugin/cireg/render/assets/cireg.js").read_bytes()
+    assert (work / "site/assets/cireg/cireg.js").read_bytes() == shipped
+    assert 'src="../assets/cireg/cireg.js"' in (work / "site/backlog/index.html").read_text()
