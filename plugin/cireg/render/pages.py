@@ -303,7 +303,7 @@ def render_backlog_page(
                 # Sort keys where lower comes first: best value, most complete steps.
                 "value_rank": f"{-initiative.value_effort_score:.4g}",
                 "steps_rank": -sum({"complete": 2, "partial": 1}.get(s, 0) for _, s in states),
-                "outcome_rank": OUTCOME_RANK.get(outcome, "") if outcome else "",
+                "outcome_rank": OUTCOME_RANK.get(outcome or "", ""),
                 "terms": " · ".join([*initiative.services, *initiative.tags]),
                 "stale": initiative.is_stale(site.today),
                 "overdue": bool(initiative.overdue_objectives(site.today)),
