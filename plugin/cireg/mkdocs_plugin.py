@@ -7,9 +7,8 @@ generated files: nothing is written into `docs_dir` or a temporary folder."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
-import posixpath
-import re
 from typing import Any
 
 import yaml
@@ -28,28 +27,12 @@ from cireg.dates import TodayError, resolve_today
 from cireg.findings import Finding
 from cireg.model import Register
 from cireg.principles import CANONICAL_PRINCIPLES_PER_STEP, PRINCIPLES, STEP_BY_KEY
-from cireg.render.badges import STATES, render_state_badge, render_steps_badge, step_states
 from cireg.render.layout import SiteLayout
-from cireg.render.pages import (
-    FIGURES,
-    PrinciplesTable,
-    RenderedPage,
-    SiteContext,
-    render_backlog_page,
-    render_figures,
-    render_initiative_page,
-    render_principles_page,
-    render_unreadable_page,
-)
-from cireg.render.register_json import render_register_json
+from cireg.render.pages import PrinciplesTable, RenderedPage, SiteContext
+from cireg.render.site_files import expand_markers, register_site_files
 from cireg.rules.files import DisplayPath, RegisterFolderError
-from cireg.schema import schema_path
 
 log = get_plugin_logger(__name__)
-
-ASSETS_DIR = os.path.join(os.path.dirname(__file__), "render", "assets")
-# `<!-- cireg:figures -->` on a line of its own in a hand-written page.
-_MARKER = re.compile(r"^[ \t]*<!--[ \t]*cireg:([\w-]+)[ \t]*-->[ \t]*$", re.MULTILINE)
 
 
 class CiregConfig(base.Config):
@@ -70,6 +53,10 @@ class CiregConfig(base.Config):
     """Where the whole register with its computed facts is published as JSON."""
     schema_file = c.Type(str, default="schemas/initiative.schema.json")
     """Where the initiative JSON Schema is published, for editors to point at."""
+    feed = c.Type(str, default="feed.xml")
+    """Where the Atom feed of the register's recent events is published."""
+    feed_entries = c.Type(int, default=50)
+    """How many of the newest events the feed holds."""
     principles_table = c.Optional(c.File(exists=True))
     """A YAML file mapping each step key (vision, current_state, ...) to the list of principle
     slugs especially relevant there; replaces ITIL 4's table, shipped as the default."""
@@ -99,6 +86,11 @@ class CiregPlugin(BasePlugin[CiregConfig]):
         _check_site_path("principles_page", options.principles_page, suffix=".md")
         _check_site_path("register_json", options.register_json, suffix=".json")
         _check_site_path("schema_file", options.schema_file, suffix=".json")
+        _check_site_path("feed", options.feed, suffix=".xml")
+        if options.feed_entries < 0:
+            raise PluginError(
+                f"cireg: `feed_entries` must be 0 or more; got {options.feed_entries}"
+            )
         try:
             today = options.today
             if not isinstance(today, dt.date):
@@ -114,6 +106,7 @@ class CiregPlugin(BasePlugin[CiregConfig]):
             badges_dir=options.badges_dir.rstrip("/"),
             register_json=options.register_json,
             schema_file=options.schema_file,
+            feed=options.feed,
             use_directory_urls=config.use_directory_urls,
         )
         config.extra_css.append(self.layout.stylesheet)
@@ -137,67 +130,44 @@ class CiregPlugin(BasePlugin[CiregConfig]):
                 f"{error}); please report it with the initiative files that caused it"
             ) from None
 
-    def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
+    def site_context(self, config: MkDocsConfig) -> SiteContext:
+        """Check the register and gather what its pages need (after `on_config`); also used
+        by `cireg generate`, so both publish the same files."""
         root = os.path.dirname(config.config_file_path or os.path.abspath("mkdocs.yml"))
         try:
             register = check_register(self.config.initiatives_dir, self.today, DisplayPath(root))
         except RegisterFolderError as error:
             raise PluginError(f"cireg: {error}") from None
-        self._report(register, config)
-        site = self.site = SiteContext(
+        return SiteContext(
             register=register,
             today=self.today,
             layout=self.layout,
             principles_table=self.table,
             show_findings=self.config.show_findings,
             templates_dir=self.config.templates_dir,
+            site_name=config.site_name,
+            site_url=config.site_url or None,
+            feed_entries=self.config.feed_entries,
         )
-        layout = self.layout
 
-        def add(src_uri: str, content: str | bytes | RenderedPage, *, in_nav: bool = True) -> File:
-            if files.get_file_from_path(src_uri) is not None:
+    def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
+        site = self.site = self.site_context(config)
+        self._report(site.register, config)
+        for item in register_site_files(site):
+            if files.get_file_from_path(item.src_uri) is not None:
                 raise PluginError(
-                    f"cireg: the site already has a file `{src_uri}` where the register's "
+                    f"cireg: the site already has a file `{item.src_uri}` where the register's "
                     "would go; move that file or change the cireg option that places it"
                 )
-            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+            content = item.content
             if isinstance(content, RenderedPage):
-                self.pages[src_uri] = content
+                self.pages[item.src_uri] = content
                 content = content.markdown
-            file = File.generated(config, src_uri, content=content, inclusion=inclusion)
+            inclusion = InclusionLevel.UNDEFINED if item.in_nav else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, item.src_uri, content=content, inclusion=inclusion)
+            if item.source is not None:
+                file.edit_uri = _edit_uri(item.source, config.docs_dir)
             files.append(file)
-            return file
-
-        for initiative in register.initiatives:
-            page = add(
-                layout.initiative_page(initiative.id),
-                render_initiative_page(initiative, site),
-                in_nav=False,
-            )
-            page.edit_uri = _edit_uri(initiative.source, config.docs_dir)
-            add(
-                layout.badge(initiative.id),
-                render_steps_badge(initiative.id, step_states(initiative)),
-            )
-        unreadable = [(candidate.id, candidate.display) for candidate in register.unreadable]
-        for candidate in register.unreadable:
-            findings = [f for f in register.findings if f.path == candidate.display]
-            page = add(
-                layout.initiative_page(candidate.id),
-                render_unreadable_page(candidate.id, candidate.display, findings, site),
-                in_nav=False,
-            )
-            page.edit_uri = _edit_uri(candidate.path, config.docs_dir)
-        for state in STATES:
-            add(layout.state_badge(state), render_state_badge(state))
-        add(layout.backlog_page, render_backlog_page(site, unreadable))
-        add(layout.principles_page, render_principles_page(site))
-        add(layout.register_json, render_register_json(register, self.today))
-        with open(schema_path(), "rb") as schema:
-            add(layout.schema_file, schema.read())
-        for asset in (layout.stylesheet, layout.script):
-            with open(os.path.join(ASSETS_DIR, posixpath.basename(asset)), "rb") as source:
-                add(asset, source.read())
         return files
 
     def on_page_markdown(
@@ -205,22 +175,9 @@ class CiregPlugin(BasePlugin[CiregConfig]):
     ) -> str | None:
         """Insert live figures where a hand-written page asks for them."""
         site = self.site
-        if site is None or page.file.generated_by is not None or "cireg:" not in markdown:
+        if site is None or page.file.generated_by is not None:
             return None
-
-        def figures(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name != "figures" and name not in FIGURES:
-                log.warning(
-                    f"{page.file.src_uri}: unknown marker `cireg:{name}`; use one of "
-                    + ", ".join(f"`cireg:{n}`" for n in ("figures", *FIGURES))
-                )
-                return match.group(0)
-            which = FIGURES if name == "figures" else (name,)
-            # Blank lines around it make it one raw HTML block for Markdown.
-            return "\n" + render_figures(site, page.file.src_uri, which) + "\n"
-
-        return _MARKER.sub(figures, markdown)
+        return expand_markers(markdown, site, page.file.src_uri, log.warning)
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -228,6 +185,15 @@ class CiregPlugin(BasePlugin[CiregConfig]):
         """Put the HTML blocks of a generated page back in place of their placeholders."""
         rendered = self.pages.get(page.file.src_uri)
         return rendered.fill(html) if rendered is not None else None
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Feed readers find the register's feed from any page."""
+        if self.site is None or "</head>" not in output:
+            return None
+        href = html.escape(self.layout.href(page.file.src_uri, self.layout.feed))
+        title = html.escape(f"{config.site_name}: recent events")
+        link = f'<link rel="alternate" type="application/atom+xml" title="{title}" href="{href}">'
+        return output.replace("</head>", link + "</head>", 1)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

@@ -1,0 +1,125 @@
+"""Every file the register adds to a site, as data: the one list that both the MkDocs plugin
+(in memory, as generated files) and `cireg generate` (on disk, for any generator) publish.
+
+Also the markers of hand-written pages (`<!-- cireg:figures -->`), expanded the same way by
+both, so a page reads the same whichever of them published it."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cireg.render.badges import STATES, render_state_badge, render_steps_badge, step_states
+from cireg.render.feed import render_feed
+from cireg.render.pages import (
+    FIGURES,
+    RenderedPage,
+    SiteContext,
+    render_backlog_page,
+    render_figures,
+    render_initiative_page,
+    render_principles_page,
+    render_unreadable_page,
+)
+from cireg.render.register_json import render_register_json
+from cireg.schema import schema_path
+
+ASSETS_DIR = os.path.join(os.path.dirname(__file__), "assets")
+# `<!-- cireg:figures -->` on a line of its own in a hand-written page.
+_MARKER = re.compile(r"^[ \t]*<!--[ \t]*cireg:([\w-]+)[ \t]*-->[ \t]*$", re.MULTILINE)
+MARKER_NAMES = ("figures", *FIGURES)
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """One file of the site: a page (Markdown, or a RenderedPage) or any other file."""
+
+    src_uri: str  # where it goes, relative to the site's docs folder
+    content: str | bytes | RenderedPage
+    in_nav: bool = True
+    source: str | None = None  # the initiative file behind a page: its edit link opens it
+
+    def data(self) -> bytes:
+        """The file as it is written to disk: a page with its HTML blocks in place."""
+        content = self.content
+        if isinstance(content, RenderedPage):
+            content = content.inline()
+        return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def register_site_files(site: SiteContext) -> list[SiteFile]:
+    """The register's pages, badges, data files and assets, in a stable order."""
+    register, layout = site.register, site.layout
+    out: list[SiteFile] = []
+    for initiative in register.initiatives:
+        out.append(
+            SiteFile(
+                layout.initiative_page(initiative.id),
+                render_initiative_page(initiative, site),
+                in_nav=False,
+                source=initiative.source,
+            )
+        )
+        out.append(
+            SiteFile(
+                layout.badge(initiative.id),
+                render_steps_badge(initiative.id, step_states(initiative)),
+            )
+        )
+    unreadable = [(candidate.id, candidate.display) for candidate in register.unreadable]
+    for candidate in register.unreadable:
+        findings = [f for f in register.findings if f.path == candidate.display]
+        out.append(
+            SiteFile(
+                layout.initiative_page(candidate.id),
+                render_unreadable_page(candidate.id, candidate.display, findings, site),
+                in_nav=False,
+                source=candidate.path,
+            )
+        )
+    out.extend(SiteFile(layout.state_badge(s), render_state_badge(s)) for s in STATES)
+    out.append(SiteFile(layout.backlog_page, render_backlog_page(site, unreadable)))
+    out.append(SiteFile(layout.principles_page, render_principles_page(site)))
+    out.append(SiteFile(layout.register_json, render_register_json(register, site.today)))
+    feed = render_feed(
+        register,
+        site.today,
+        layout,
+        site_name=site.site_name,
+        site_url=site.site_url,
+        limit=site.feed_entries,
+        feed_file=layout.feed,
+    )
+    out.append(SiteFile(layout.feed, feed))
+    with open(schema_path(), "rb") as schema:
+        out.append(SiteFile(layout.schema_file, schema.read()))
+    for asset in (layout.stylesheet, layout.script):
+        with open(os.path.join(ASSETS_DIR, posixpath.basename(asset)), "rb") as source:
+            out.append(SiteFile(asset, source.read()))
+    return out
+
+
+def expand_markers(
+    markdown: str, site: SiteContext, page_src: str, warn: Callable[[str], None]
+) -> str:
+    """A hand-written page with its markers replaced by the live figures they ask for; an
+    unknown marker stays as it is (an HTML comment) and is reported through `warn`."""
+    if "cireg:" not in markdown:
+        return markdown
+
+    def figures(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in MARKER_NAMES:
+            warn(
+                f"{page_src}: unknown marker `cireg:{name}`; use one of "
+                + ", ".join(f"`cireg:{n}`" for n in MARKER_NAMES)
+            )
+            return match.group(0)
+        which = FIGURES if name == "figures" else (name,)
+        # Blank lines around it make it one raw HTML block for Markdown.
+        return "\n" + render_figures(site, page_src, which) + "\n"
+
+    return _MARKER.sub(figures, markdown)
