@@ -18,6 +18,7 @@ class SiteLayout:
     principles_page: str = "principles.md"
     badges_dir: str = "badges"
     register_json: str = "register.json"
+    feed: str = "feed.xml"  # Atom feed of the register's recent events
     schema_file: str = "schemas/initiative.schema.json"
     stylesheet: str = "assets/cireg/cireg.css"
     script: str = "assets/cireg/cireg.js"  # filters and sorts the backlog

@@ -104,6 +104,9 @@ class SiteContext:
     )
     show_findings: bool = True
     templates_dir: str | None = None  # a site's overrides, looked up before ours
+    site_name: str = "Improvement register"
+    site_url: str | None = None  # absolute links in the feed when known
+    feed_entries: int = 50
 
     def __post_init__(self) -> None:
         self.ids = {initiative.id for initiative in self.register.initiatives}

@@ -1,0 +1,273 @@
+"""An Atom feed (RFC 4287) of what happened in the register: `feed.xml`.
+
+Every dated fact of an initiative is an event: raised, current state assessed, work started,
+each work-log entry, each KPI measurement, verified. The newest events become the entries.
+
+The output is a pure function of the register, `today` and the options: no wall clock, no
+random ids (entry ids are name-based UUIDs), so a rebuild of an unchanged register yields the
+same bytes and feed readers see nothing new. All author text goes out as escaped XML text,
+never as markup, and characters XML 1.0 forbids are replaced, so no input breaks the feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import quote, urljoin
+from xml.sax.saxutils import escape, quoteattr
+
+from cireg import __version__
+from cireg.model import Initiative, Register, text_of
+from cireg.render.formatting import format_quantity
+from cireg.render.layout import SiteLayout
+from cireg.render.text import printable
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+FEED_FILE = "feed.xml"
+DEFAULT_LIMIT = 50
+_TITLE_NOTE_CHARS = 80
+
+# Event kinds, in the order they are listed when one initiative has several on one day:
+# newest first, so the step that comes later in the seven-step model comes first.
+KIND_ORDER = ("verified", "measured", "logged", "started", "assessed", "raised")
+
+# What `printable` leaves that XML 1.0 still forbids: surrogates (only a lone one can reach a
+# Python str) and the two non-characters U+FFFE and U+FFFF. Replaced like `printable` does,
+# so a reader sees that something was there.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile("[ \t\r\n]+")
+_LINE_END = re.compile("[\r\n]")
+
+
+def xml_text(text: str) -> str:
+    """`text` with every character that XML 1.0 forbids replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", printable(text))
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One dated fact of one initiative."""
+
+    on: dt.date
+    initiative: Initiative
+    position: int  # backlog position (0-based): ties on a date follow the backlog
+    kind: str  # one of KIND_ORDER
+    key: str  # kind plus what tells same-kind events apart (the KPI), for the entry id
+    sequence: int  # file order among this initiative's events of this kind
+    occurrence: int  # how many earlier events share (initiative, key, date): keeps ids unique
+    title: str
+    summary: str
+
+    def sort_key(self) -> tuple[int, int, int, int]:
+        # Later in the file counts as newer on the same day (a log is written in order).
+        return (-self.on.toordinal(), self.position, KIND_ORDER.index(self.kind), -self.sequence)
+
+
+def feed_events(register: Register, today: dt.date) -> list[FeedEvent]:
+    """Every event of the register up to `today`, newest first."""
+    events: list[FeedEvent] = []
+    for position, initiative in enumerate(register.initiatives):
+        seen: dict[tuple[str, dt.date], int] = {}
+        for on, kind, key, sequence, title, summary in _facts(initiative):
+            if on is None or on > today:  # undated, or not an event yet
+                continue
+            occurrence = seen.get((key, on), 0)
+            seen[(key, on)] = occurrence + 1
+            # A title is one line in a feed reader; a summary keeps the author's lines.
+            title = _SPACES.sub(" ", title).strip()
+            event = FeedEvent(
+                on, initiative, position, kind, key, sequence, occurrence, title, summary.strip()
+            )
+            events.append(event)
+    events.sort(key=FeedEvent.sort_key)
+    return events
+
+
+_Fact = tuple[dt.date | None, str, str, int, str, str]
+
+
+def _facts(initiative: Initiative) -> Iterator[_Fact]:
+    """(date, kind, key, sequence, title, summary) of each dated fact of the initiative."""
+    name = initiative.title or initiative.id
+    vision = text_of(initiative.step("vision"), "statement")
+    raised = f"Raised on {_day(initiative.raised_on)}" + (
+        f" by {initiative.raised_by}." if initiative.raised_by else "."
+    )
+    yield (initiative.raised_on, "raised", "raised", 0, f"{name}: raised", vision or raised)
+
+    current = text_of(initiative.step("current_state"), "summary")
+    yield (
+        initiative.assessed_on,
+        "assessed",
+        "assessed",
+        0,
+        f"{name}: current state assessed",
+        current or f"The current state was assessed on {_day(initiative.assessed_on)}.",
+    )
+
+    approach = text_of(initiative.step("plan"), "approach")
+    yield (
+        initiative.started_on,
+        "started",
+        "started",
+        0,
+        f"{name}: work started",
+        approach or f"Work started on {_day(initiative.started_on)}.",
+    )
+
+    for sequence, entry in enumerate(initiative.log):
+        headline = _headline(entry.note) if entry.note else "work logged"
+        yield (
+            entry.on,
+            "logged",
+            "logged",
+            sequence,
+            f"{name}: {headline}",
+            entry.note or f"Work logged on {_day(entry.on)}.",
+        )
+
+    sequence = 0
+    for kpi in initiative.kpis:
+        label = kpi.name or kpi.id or "a KPI"
+        for measurement in kpi.measurements:
+            if measurement.value is None:  # nothing to report (a schema error already)
+                continue
+            quantity = format_quantity(measurement.value, kpi.unit)
+            yield (
+                measurement.on,
+                "measured",
+                # The KPI's id keeps a measurement's entry id when other KPIs are added.
+                json.dumps(["measured", kpi.id]),
+                sequence,
+                f"{name}: {label} measured {quantity}",
+                measurement.note or f"{label}: {quantity} on {_day(measurement.on)}.",
+            )
+            sequence += 1
+
+    outcome = initiative.declared_outcome
+    verdict = f"verified, outcome {outcome.replace('-', ' ')}" if outcome else "verified"
+    verification = text_of(initiative.step("verification"), "summary")
+    yield (
+        initiative.verified_on,
+        "verified",
+        "verified",
+        0,
+        f"{name}: {verdict}",
+        verification or f"Results verified on {_day(initiative.verified_on)}.",
+    )
+
+
+def _day(on: dt.date | None) -> str:
+    return on.isoformat() if on is not None else "an unknown date"
+
+
+def _headline(note: str) -> str:
+    """The first line of a note, cut at a word boundary to fit a feed reader's list."""
+    # Only CR and LF end a line: `splitlines` would also cut at \v, \f and \x1c-\x1e.
+    first = _LINE_END.split(note.strip(), maxsplit=1)[0].strip()
+    if len(first) <= _TITLE_NOTE_CHARS:
+        return first
+    cut = first[: _TITLE_NOTE_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:.")
+    return (cut or first[: _TITLE_NOTE_CHARS - 1]) + "…"
+
+
+def entry_id(base: str, event: FeedEvent) -> str:
+    """A name-based UUID: the same event of the same site keeps its id across builds."""
+    # ASCII JSON: unambiguous, and a lone surrogate (a file name that is not UTF-8) encodes.
+    name = json.dumps(
+        [base, event.initiative.id, event.key, event.on.isoformat(), event.occurrence]
+    )
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def rfc3339(on: dt.date) -> str:
+    """Atom's date-time for a calendar date: its start, in UTC."""
+    return f"{on.isoformat()}T00:00:00Z"
+
+
+def render_feed(
+    register: Register,
+    today: dt.date,
+    layout: SiteLayout,
+    *,
+    site_name: str,
+    site_url: str | None,
+    limit: int = DEFAULT_LIMIT,
+    feed_file: str = FEED_FILE,
+) -> str:
+    """The Atom feed of the register's newest `limit` events, as XML text.
+
+    With `site_url`, links are absolute; without it they are relative to `feed_file`, which
+    Atom resolves against the feed's own address."""
+    if limit < 0:
+        raise ValueError(f"limit must be 0 or more; got {limit}")
+    events = feed_events(register, today)[:limit]
+    base = site_url or site_name  # what makes ids differ between registers
+
+    def link(to_src: str) -> str:
+        if site_url is None:
+            return _quote(layout.href(feed_file, to_src))
+        root = site_url if site_url.endswith("/") else site_url + "/"
+        return urljoin(root, _quote(layout.url_of(to_src)))
+
+    updated = events[0].on if events else today
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f"<feed xmlns={quoteattr(ATOM_NS)}>",
+        _element("id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, json.dumps([base, 'feed']))}"),
+        _element("title", site_name, type="text"),
+        _element("subtitle", "Recent events of the continual improvement register", type="text"),
+        _element("updated", rfc3339(updated)),
+        "  <author>",
+        _element("name", site_name, indent=4),
+        "  </author>",
+        _element("generator", "cireg", uri="https://pypi.org/project/cireg/", version=__version__),
+        _element("link", None, rel="self", type="application/atom+xml", href=link(feed_file)),
+        _element("link", None, rel="alternate", type="text/html", href=link(layout.backlog_page)),
+    ]
+    for event in events:
+        initiative = event.initiative
+        lines += [
+            "  <entry>",
+            _element("id", entry_id(base, event), indent=4),
+            _element("title", event.title, indent=4, type="text"),
+            _element("updated", rfc3339(event.on), indent=4),
+            _element(
+                "link",
+                None,
+                indent=4,
+                rel="alternate",
+                type="text/html",
+                href=link(layout.initiative_page(initiative.id)),
+            ),
+            _element("summary", event.summary, indent=4, type="text"),
+        ]
+        if initiative.status is not None:
+            lines.append(_element("category", None, indent=4, term=initiative.status))
+        lines.append("  </entry>")
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def _quote(url: str) -> str:
+    """Percent-encode what a file name may hold but a URL may not, as MkDocs does."""
+    try:
+        # A file name that is not UTF-8 reaches Python as surrogate escapes: its own bytes.
+        return quote(url, safe="/", errors="surrogateescape")
+    except UnicodeEncodeError:  # any other lone surrogate
+        return quote(url, safe="/", errors="replace")
+
+
+def _element(name: str, text: str | None, *, indent: int = 2, **attributes: str) -> str:
+    """One element on one line; text and attribute values are escaped XML, never markup.
+
+    A carriage return is written as a reference, else the parser would read it as a newline."""
+    attrs = "".join(f" {key}={quoteattr(xml_text(value))}" for key, value in attributes.items())
+    pad = " " * indent
+    if text is None:
+        return f"{pad}<{name}{attrs}/>"
+    body = escape(xml_text(text), {"\r": "&#13;"})
+    return f"{pad}<{name}{attrs}>{body}</{name}>"
