@@ -1,7 +1,8 @@
-"""The one reporter: findings in, text / JSON / GitHub / SARIF out."""
+"""The one reporter: findings in, text / JSON / GitHub / SARIF / GitLab Code Quality out."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from cireg import __version__
 from cireg.findings import Finding, Severity
 from cireg.rules import RULES
 
-FORMATS = ("auto", "text", "json", "github", "sarif")
+FORMATS = ("auto", "text", "json", "github", "sarif", "gitlab")
 
 
 @dataclass(frozen=True)
@@ -142,11 +143,53 @@ def render_sarif(findings: Sequence[Finding], summary: Summary) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
+# Code Climate severities, the ones GitLab's merge request widget shows.
+GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor"}
+
+
+def gitlab_fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """One fingerprint per finding: sha256 of its path, rule, message and how many identical
+    findings came before it in the file. GitLab compares fingerprints between the base and
+    the merge request, so the line is left out (a finding that only moves is not new), and
+    the occurrence number keeps repeated identical findings apart."""
+    seen: dict[tuple[str, str, str], int] = {}
+    prints: list[str] = []
+    for f in findings:
+        triple = (f.path, f.rule, f.message)
+        occurrence = seen.get(triple, 0)
+        seen[triple] = occurrence + 1
+        # ASCII JSON keeps the parts apart (no path or message can fake another's boundary)
+        # and encodes whatever a path holds, even a file name that is not UTF-8.
+        key = json.dumps([*triple, occurrence])
+        prints.append(hashlib.sha256(key.encode("ascii")).hexdigest())
+    return prints
+
+
+def render_gitlab(findings: Sequence[Finding], summary: Summary) -> str:
+    """A GitLab Code Quality report: a JSON array of Code Climate issues (empty when clean).
+
+    Findings arrive sorted by path, line and column, so occurrence numbers follow the file."""
+    issues = [
+        {
+            "type": "issue",
+            "check_name": f.rule,
+            "description": f"{_one_line(f.message)} [{f.rule}]",
+            "categories": ["Bug Risk"],
+            "severity": GITLAB_SEVERITY[f.severity],
+            "fingerprint": fingerprint,
+            "location": {"path": f.path, "lines": {"begin": f.line}},
+        }
+        for f, fingerprint in zip(findings, gitlab_fingerprints(findings), strict=True)
+    ]
+    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+
+
 RENDERERS = {
     "text": render_text,
     "json": render_json,
     "github": render_github,
     "sarif": render_sarif,
+    "gitlab": render_gitlab,
 }
 
 
