@@ -420,4 +420,6 @@ def _compute_facts(initiative: Initiative) -> None:
                 objective.state = ObjectiveState.NOT_MET
         baseline, latest = kpi.baseline, kpi.latest
         if baseline is not None and latest is not None and target != baseline.value:
-            objective.gap_closed = (latest.value - baseline.value) / (target - baseline.value)  # type: ignore[operator]
+            gap = (latest.value - baseline.value) / (target - baseline.value)  # type: ignore[operator]
+            # A target a hair's breadth from the baseline can make the ratio overflow.
+            objective.gap_closed = gap if math.isfinite(gap) else None

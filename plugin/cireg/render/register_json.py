@@ -129,6 +129,7 @@ def initiative_record(initiative: Initiative, position: int, today: dt.date) -> 
 
 def register_record(register: Register, today: dt.date) -> dict[str, Any]:
     errors = sum(1 for f in register.findings if f.is_error)
+    initiative_paths = {initiative.path for initiative in register.initiatives}
     return {
         "version": FORMAT_VERSION,
         "generator": f"cireg {__version__}",
@@ -151,8 +152,10 @@ def register_record(register: Register, today: dt.date) -> dict[str, Any]:
                 "rule": finding.rule,
                 "message": finding.message,
             }
+            # Every finding no initiative carries: files that could not be read as one
+            # (broken YAML, a `.yml` name, a link, a sub-folder), so each error is listed.
             for finding in register.findings
-            if finding.path in {candidate.display for candidate in register.unreadable}
+            if finding.path not in initiative_paths
         ],
     }
 
