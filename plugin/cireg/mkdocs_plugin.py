@@ -47,12 +47,17 @@ class CiregConfig(base.Config):
     """Where the backlog page goes; list it in `nav` to give readers the way in."""
     principles_page = c.Type(str, default="principles.md")
     """Where the principles-per-step page goes."""
+    format_page = c.Type(str, default="format-reference.md")
+    """Where the format reference goes: every key of an initiative file and every rule,
+    made from the JSON Schema and the validator's rules, so it never drifts from them."""
     badges_dir = c.Type(str, default="badges")
     """Folder of the seven-step SVG badges, `<badges_dir>/<id>.svg`, embeddable in a README."""
     register_json = c.Type(str, default="register.json")
     """Where the whole register with its computed facts is published as JSON."""
     schema_file = c.Type(str, default="schemas/initiative.schema.json")
     """Where the initiative JSON Schema is published, for editors to point at."""
+    register_schema_file = c.Type(str, default="schemas/register.schema.json")
+    """Where the JSON Schema of register.json (and of `cireg export`) is published."""
     feed = c.Type(str, default="feed.xml")
     """Where the Atom feed of the register's recent events is published."""
     feed_entries = c.Type(int, default=50)
@@ -84,8 +89,10 @@ class CiregPlugin(BasePlugin[CiregConfig]):
             _check_site_path(key, options[key], suffix=None)
         _check_site_path("backlog_page", options.backlog_page, suffix=".md")
         _check_site_path("principles_page", options.principles_page, suffix=".md")
+        _check_site_path("format_page", options.format_page, suffix=".md")
         _check_site_path("register_json", options.register_json, suffix=".json")
         _check_site_path("schema_file", options.schema_file, suffix=".json")
+        _check_site_path("register_schema_file", options.register_schema_file, suffix=".json")
         _check_site_path("feed", options.feed, suffix=".xml")
         if options.feed_entries < 0:
             raise PluginError(
@@ -103,9 +110,11 @@ class CiregPlugin(BasePlugin[CiregConfig]):
             pages_dir=options.pages_dir.rstrip("/"),
             backlog_page=options.backlog_page,
             principles_page=options.principles_page,
+            format_page=options.format_page,
             badges_dir=options.badges_dir.rstrip("/"),
             register_json=options.register_json,
             schema_file=options.schema_file,
+            register_schema_file=options.register_schema_file,
             feed=options.feed,
             use_directory_urls=config.use_directory_urls,
         )

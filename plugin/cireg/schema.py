@@ -22,15 +22,16 @@ from cireg.load import Document, Key
 from cireg.paths import label, show_value
 
 SCHEMA_FILE = "initiative.schema.json"
+REGISTER_SCHEMA_FILE = "register.schema.json"  # the shape of register.json and `cireg export`
 SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
-def schema_path() -> Path:
-    """The schema file: inside the installed package, or at the top of a source checkout."""
-    packaged = resources.files("cireg") / "schemas" / SCHEMA_FILE
+def schema_path(name: str = SCHEMA_FILE) -> Path:
+    """A schema file: inside the installed package, or at the top of a source checkout."""
+    packaged = resources.files("cireg") / "schemas" / name
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILE
+    return Path(__file__).resolve().parents[2] / "schemas" / name
 
 
 @cache

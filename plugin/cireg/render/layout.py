@@ -16,10 +16,12 @@ class SiteLayout:
     pages_dir: str = "initiatives"
     backlog_page: str = "backlog.md"
     principles_page: str = "principles.md"
+    format_page: str = "format-reference.md"  # made from the schema and the rules
     badges_dir: str = "badges"
     register_json: str = "register.json"
     feed: str = "feed.xml"  # Atom feed of the register's recent events
     schema_file: str = "schemas/initiative.schema.json"
+    register_schema_file: str = "schemas/register.schema.json"  # the shape of register.json
     stylesheet: str = "assets/cireg/cireg.css"
     script: str = "assets/cireg/cireg.js"  # filters and sorts the backlog
     use_directory_urls: bool = True

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from cireg.render.badges import STATES, render_state_badge, render_steps_badge, step_states
 from cireg.render.feed import render_feed
+from cireg.render.format_reference import render_format_reference
 from cireg.render.pages import (
     FIGURES,
     RenderedPage,
@@ -25,7 +26,8 @@ from cireg.render.pages import (
     render_unreadable_page,
 )
 from cireg.render.register_json import render_register_json
-from cireg.schema import schema_path
+from cireg.rules import RULES
+from cireg.schema import REGISTER_SCHEMA_FILE, load_schema, schema_path
 
 ASSETS_DIR = os.path.join(os.path.dirname(__file__), "assets")
 # `<!-- cireg:figures -->` on a line of its own in a hand-written page.
@@ -83,6 +85,7 @@ def register_site_files(site: SiteContext) -> list[SiteFile]:
     out.extend(SiteFile(layout.state_badge(s), render_state_badge(s)) for s in STATES)
     out.append(SiteFile(layout.backlog_page, render_backlog_page(site, unreadable)))
     out.append(SiteFile(layout.principles_page, render_principles_page(site)))
+    out.append(SiteFile(layout.format_page, render_format_reference(load_schema(), RULES)))
     out.append(SiteFile(layout.register_json, render_register_json(register, site.today)))
     feed = render_feed(
         register,
@@ -96,6 +99,8 @@ def register_site_files(site: SiteContext) -> list[SiteFile]:
     out.append(SiteFile(layout.feed, feed))
     with open(schema_path(), "rb") as schema:
         out.append(SiteFile(layout.schema_file, schema.read()))
+    with open(schema_path(REGISTER_SCHEMA_FILE), "rb") as schema:
+        out.append(SiteFile(layout.register_schema_file, schema.read()))
     for asset in (layout.stylesheet, layout.script):
         with open(os.path.join(ASSETS_DIR, posixpath.basename(asset)), "rb") as source:
             out.append(SiteFile(asset, source.read()))
