@@ -1,0 +1,257 @@
+"""What `cireg init` and `cireg new` write: a new register repository, a new initiative.
+
+Pure text making plus one careful writer; the command line only parses options. The
+starter register lives as files in `starter/` (dot-files under plain names, so that every
+packaging tool ships them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+from dataclasses import dataclass
+from importlib import resources
+from importlib.abc import Traversable
+
+from cireg import __version__
+from cireg.model import STATUSES
+from cireg.schema import schema_path
+from cireg.steps import REQUIRED_STEPS
+
+MODELINE = "# yaml-language-server: $schema={}\n"
+SCHEMA_IN_REGISTER = "schemas/initiative.schema.json"
+# How long until an initiative's first backlog review: a quarter.
+REVIEW_AFTER = dt.timedelta(days=91)
+
+# starter/ name -> name in the new register
+_RENAMED = {
+    "gitignore": ".gitignore",
+    "gitlab-ci.yml": ".gitlab-ci.yml",
+    "pre-commit-config.yaml": ".pre-commit-config.yaml",
+    "github/": ".github/",
+    "vscode/": ".vscode/",
+}
+_PLACEHOLDER = re.compile(r"@@([A-Z_]+|DAY[+-][0-9]+)@@")
+# What a YAML double-quoted scalar may not hold as it is: C0 and C1 controls, DEL,
+# surrogates and the two non-characters.
+_NOT_YAML_PRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+class ScaffoldError(Exception):
+    """Nothing was written: the message says why."""
+
+
+@dataclass(frozen=True)
+class NewFile:
+    path: str  # relative, with forward slashes
+    content: str
+
+
+def _markdown_text(text: str) -> str:
+    """Plain text for a Markdown page: no markup, no HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+
+
+def _starter_sources() -> list[tuple[str, str]]:
+    root = resources.files("cireg") / "starter"
+    found: list[tuple[str, str]] = []
+
+    def walk(folder: Traversable, prefix: str) -> None:
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name == "__pycache__":
+                continue
+            if entry.is_dir():
+                walk(entry, f"{prefix}{entry.name}/")
+            else:
+                found.append((f"{prefix}{entry.name}", entry.read_text(encoding="utf-8")))
+
+    walk(root, "")
+    return found
+
+
+def _target_name(source: str) -> str:
+    for old, new in _RENAMED.items():
+        if source == old or (old.endswith("/") and source.startswith(old)):
+            return new + source[len(old) :]
+    return source
+
+
+def register_files(site_name: str, organisation: str, today: dt.date) -> list[NewFile]:
+    """Every file of a new register. Its example initiative (a planned one that validates
+    cleanly: what a good entry looks like) is dated around `today`."""
+    description = f"The continual improvement register of {organisation}, kept as code with cireg."
+    values = {
+        "SITE_NAME": yaml_string(site_name),
+        "SITE_DESCRIPTION": yaml_string(description),
+        "SITE_NAME_MD": _markdown_text(site_name),
+        "ORGANISATION_MD": _markdown_text(organisation),
+        "VERSION": __version__,
+    }
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.startswith("DAY"):  # the example's dates, in days from `today`: @@DAY-30@@
+            return (today + dt.timedelta(days=int(name[3:]))).isoformat()
+        return values[name]
+
+    files = []
+    for source, text in _starter_sources():
+        # One pass, so that a placeholder typed into a name is left as the user wrote it.
+        files.append(NewFile(_target_name(source), _PLACEHOLDER.sub(fill, text)))
+    with open(schema_path(), encoding="utf-8") as schema:
+        files.append(NewFile(SCHEMA_IN_REGISTER, schema.read()))
+    return sorted(files, key=lambda f: f.path)
+
+
+def write_files(target: str, files: list[NewFile], *, force: bool = False) -> list[str]:
+    """Write `files` under `target`. Without `force`, refuses before writing anything when
+    one of them exists. Returns the paths written."""
+    clashes = [f.path for f in files if os.path.lexists(os.path.join(target, f.path))]
+    if clashes and not force:
+        listed = "\n".join(f"  {os.path.join(target, path)}" for path in clashes)
+        raise ScaffoldError(
+            f"{len(clashes)} file{'s' * (len(clashes) != 1)} already exist; nothing was "
+            f"written (--force overwrites them):\n{listed}"
+        )
+    written = []
+    for file in files:
+        path = os.path.join(target, *file.path.split("/"))
+        if os.path.islink(path) or os.path.isdir(path):
+            raise ScaffoldError(f"{path} is a link or a folder; not replacing it")
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(file.content)
+        written.append(file.path)
+    return written
+
+
+# --- a new initiative ------------------------------------------------------------------------
+
+# What `cireg new` writes for a step its status requires. Facts the author has not given
+# yet are left empty (`~`): the validator then points at each line to fill in, rather than
+# the skeleton inventing figures that would pass unexamined.
+_STEP_SKELETONS = {
+    "vision": """vision:
+  statement: {statement}
+  # supports: the organisational goal or strategy it serves
+  # stakeholders: [who gains, who takes part]
+""",
+    "current_state": """current_state:
+  assessed_on: ~
+  summary: ~
+""",
+    "target_state": """target_state:
+  objectives:
+    - id: first-objective
+      statement: ~
+      kpi: first-kpi
+      target: ~
+      deadline: ~
+      relevance: ~
+""",
+    "plan": """plan:
+  approach: ~
+  actions:
+    - {id: first-action, what: ~, owner: ~, due: ~}
+""",
+    "execution": """execution:
+  started_on: ~
+  log: []
+""",
+    "verification": """verification:
+  assessed_on: ~
+  outcome: ~
+  summary: ~
+""",
+    "momentum": """momentum:
+  lessons_learned: ~
+  embedded_by: []
+""",
+}
+_KPI_SKELETON = """kpis:
+  - id: first-kpi
+    name: ~
+    unit: ~
+    direction: ~
+    measurements: []
+"""
+VISION_PROMPT = "Describe what will be better, and for whom, when this initiative succeeds."
+
+
+def yaml_string(text: str) -> str:
+    """A YAML double-quoted scalar holding `text` exactly, readable where it can be: every
+    character YAML does not allow as it is becomes an escape."""
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted) + '"'
+
+
+def _quoted(text: str) -> str:
+    """A one-line YAML string of `text`: runs of white space become one space."""
+    return yaml_string(" ".join(text.split()))
+
+
+def initiative_skeleton(
+    *,
+    title: str,
+    status: str,
+    owner: str,
+    today: dt.date,
+    schema_ref: str,
+    vision: str | None = None,
+) -> str:
+    """A new initiative with the steps its status requires. An `idea` (the default of
+    `cireg new`) validates cleanly; later statuses leave the facts they need empty."""
+    if status not in STATUSES:
+        raise ScaffoldError(f"unknown status {status!r}; statuses are {', '.join(STATUSES)}")
+    partial, complete = REQUIRED_STEPS[status]
+    required = partial | complete
+    lines = [
+        MODELINE.format(schema_ref),
+        f"title: {_quoted(title)}\n",
+        f"status: {status}\n",
+        f"owner: {_quoted(owner)}\n",
+        f"raised_on: {today.isoformat()}\n",
+    ]
+    if status not in ("done", "abandoned"):
+        lines.append(f"review_by: {(today + REVIEW_AFTER).isoformat()}\n")
+    if status not in ("idea", "on-hold", "abandoned"):
+        lines.append("priority: medium\n")
+    if status == "on-hold":
+        lines.append("on_hold_reason: ~\n")
+    if "target_state" in required or "current_state" in required:
+        lines.append(_KPI_SKELETON)
+    statement = _quoted(vision or VISION_PROMPT)
+    for key, skeleton in _STEP_SKELETONS.items():
+        if key in required:
+            lines.append(skeleton.replace("{statement}", statement))
+    if status == "abandoned" and "momentum" not in required:
+        lines.append(_STEP_SKELETONS["momentum"])
+    return "".join(lines)
+
+
+def schema_reference(register_folder: str) -> str:
+    """The modeline's path from the register folder to the schema beside mkdocs.yml (or,
+    with no mkdocs.yml above, beside the register folder)."""
+    folder = os.path.abspath(register_folder)
+    root = next(
+        (
+            candidate
+            for candidate in (folder, *_parents(folder))
+            if os.path.isfile(os.path.join(candidate, "mkdocs.yml"))
+        ),
+        os.path.dirname(folder),
+    )
+    schema = os.path.join(root, *SCHEMA_IN_REGISTER.split("/"))
+    return os.path.relpath(schema, folder).replace(os.sep, "/")
+
+
+def _parents(path: str) -> list[str]:
+    parents: list[str] = []
+    while True:
+        parent = os.path.dirname(path)
+        if parent == path:
+            return parents
+        parents.append(parent)
+        path = parent
