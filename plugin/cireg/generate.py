@@ -1,0 +1,248 @@
+"""`cireg generate OUT`: the register's site as plain files, for a generator without plugins.
+
+It reads the site's `mkdocs.yml` the way MkDocs does, asks the cireg plugin for the same
+files it adds to a build, and writes them with the hand-written pages (their markers
+expanded) into OUT: Markdown pages with their HTML blocks in place, SVG badges, the data
+files and the assets. Any MkDocs-like generator publishes OUT as its docs folder; `--mkdocs-yml`
+writes a configuration for that without the cireg plugin."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import ConfigurationError, PluginError
+from mkdocs.structure.files import InclusionLevel, get_files
+
+from cireg.findings import Finding
+from cireg.mkdocs_plugin import CiregPlugin
+from cireg.model import Register
+from cireg.render.site_files import SiteFile, expand_markers, register_site_files
+
+# Left in OUT so that a later run may replace a folder it made, and never another one.
+STAMP = ".cireg-generated"
+
+
+class GenerateError(Exception):
+    """The site cannot be generated: a bad configuration or output folder."""
+
+
+@dataclass
+class Generated:
+    register: Register
+    written: list[str] = field(default_factory=list)  # paths relative to OUT
+    warnings: list[str] = field(default_factory=list)  # about pages, not the register
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.register.findings
+
+
+def _quiet_mkdocs() -> None:
+    """MkDocs logs its configuration warnings; the CLI shows them as plain lines."""
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("cireg: mkdocs.yml: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
+def load_site(config_file: str, today: str | None) -> tuple[MkDocsConfig, CiregPlugin]:
+    """The site's configuration, validated by MkDocs, and its configured cireg plugin."""
+    _quiet_mkdocs()
+    try:
+        config = load_config(config_file)
+    except (ConfigurationError, OSError) as error:
+        raise GenerateError(f"cannot read {config_file}: {error}") from None
+    plugin = next((p for p in config.plugins.values() if isinstance(p, CiregPlugin)), None)
+    if plugin is None:
+        raise GenerateError(f"{config_file} does not use the cireg plugin (plugins: - cireg)")
+    if today is not None:
+        plugin.config.today = today
+    try:
+        plugin.on_startup(command="build", dirty=False)
+        plugin.on_config(config)
+    except PluginError as error:
+        raise GenerateError(str(error).removeprefix("cireg: ")) from None
+    return config, plugin
+
+
+def generate(
+    config_file: str, out: str, *, today: str | None = None, mkdocs_yml: str | None = None
+) -> Generated:
+    """Write the site into `out`. Writes nothing when the register has errors: the result's
+    findings say why, as they would stop `mkdocs build`."""
+    config, plugin = load_site(config_file, today)
+    out = os.path.abspath(out)
+    _check_out(out, config)
+    try:
+        site = plugin.site_context(config)
+    except PluginError as error:
+        raise GenerateError(str(error).removeprefix("cireg: ")) from None
+    result = Generated(site.register)
+    if any(f.is_error for f in site.register.findings):
+        return result
+    files = list(_hand_written(config, site, result.warnings))
+    files.extend(register_site_files(site))
+    seen: set[str] = set()
+    for item in files:
+        if item.src_uri in seen:
+            raise GenerateError(
+                f"the docs folder already has a file `{item.src_uri}` where the register's "
+                "would go; move that file or change the cireg option that places it"
+            )
+        seen.add(item.src_uri)
+    _prepare(out)
+    for item in files:
+        target = os.path.join(out, *item.src_uri.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(item.data())
+        result.written.append(item.src_uri)
+    if mkdocs_yml is not None:
+        write_plain_config(config_file, mkdocs_yml, out, plugin)
+    return result
+
+
+def _hand_written(config: MkDocsConfig, site: Any, warnings: list[str]) -> Iterator[SiteFile]:
+    """The docs folder's own files, as MkDocs would pick them, pages with markers expanded."""
+    for file in get_files(config):
+        if file.inclusion is InclusionLevel.EXCLUDED or file.abs_src_path is None:
+            continue
+        if file.is_documentation_page():
+            with open(file.abs_src_path, encoding="utf-8-sig") as handle:
+                text = handle.read()
+            text = expand_markers(text, site, file.src_uri, warnings.append)
+            yield SiteFile(file.src_uri, text)
+        else:
+            with open(file.abs_src_path, "rb") as handle:
+                yield SiteFile(file.src_uri, handle.read())
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
+
+
+def _check_out(out: str, config: MkDocsConfig) -> None:
+    docs = os.path.abspath(config.docs_dir)
+    if _inside(out, docs) or _inside(docs, out):
+        raise GenerateError(
+            f"the output folder {out} overlaps the docs folder {docs}; choose another one"
+        )
+    if os.path.exists(out):
+        if not os.path.isdir(out):
+            raise GenerateError(f"{out} exists and is not a folder")
+        if os.listdir(out) and not os.path.isfile(os.path.join(out, STAMP)):
+            raise GenerateError(
+                f"{out} is not empty and was not made by `cireg generate`; choose an empty "
+                "or new folder (cireg only replaces folders it made)"
+            )
+
+
+def _prepare(out: str) -> None:
+    if os.path.isdir(out):
+        shutil.rmtree(out)
+    os.makedirs(out)
+    with open(os.path.join(out, STAMP), "w", encoding="utf-8") as stamp:
+        stamp.write("Made by `cireg generate`; it replaces this folder on its next run.\n")
+
+
+# --- a configuration without the plugin -------------------------------------------------------
+
+
+class _Tagged:
+    """A value with a tag PyYAML's safe loader does not know (`!ENV`, `!!python/name:`):
+    kept as written so the configuration round-trips."""
+
+    def __init__(self, tag: str, value: Any, style: str) -> None:
+        self.tag, self.value, self.style = tag, value, style
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tagged:
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):
+        return _Tagged(tag, loader.construct_scalar(node), "scalar")
+    if isinstance(node, yaml.SequenceNode):
+        return _Tagged(tag, loader.construct_sequence(node, deep=True), "sequence")
+    return _Tagged(tag, loader.construct_mapping(node, deep=True), "mapping")  # type: ignore[arg-type]
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
+    if data.style == "scalar":
+        return dumper.represent_scalar(data.tag, data.value)
+    if data.style == "sequence":
+        return dumper.represent_sequence(data.tag, data.value)
+    return dumper.represent_mapping(data.tag, data.value)
+
+
+_Loader.add_multi_constructor("!", _construct_tagged)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
+_Dumper.add_representer(_Tagged, _represent_tagged)
+
+
+def _is_cireg(entry: Any) -> bool:
+    name = entry if isinstance(entry, str) else next(iter(entry), None) if entry else None
+    return isinstance(name, str) and (name == "cireg" or name.startswith("cireg "))
+
+
+def write_plain_config(config_file: str, target: str, out: str, plugin: CiregPlugin) -> None:
+    """`target`: the site's configuration with `out` as its docs folder and no cireg plugin.
+    Paths to sources (INHERIT, theme.custom_dir) are rebased to where `target` lives;
+    site_dir stays as written, relative to `target`. Comments are not kept."""
+    with open(config_file, encoding="utf-8-sig") as handle:
+        raw = yaml.load(handle, Loader=_Loader)
+    if not isinstance(raw, dict):
+        raise GenerateError(f"{config_file} is not a mapping")
+    source_dir = os.path.dirname(os.path.abspath(config_file))
+    target_dir = os.path.dirname(os.path.abspath(target))
+
+    def rebase(path: str) -> str:
+        return os.path.relpath(os.path.join(source_dir, path), target_dir).replace(os.sep, "/")
+
+    raw["docs_dir"] = os.path.relpath(out, target_dir).replace(os.sep, "/")
+    # site_dir stays as written: relative to the new configuration, like docs_dir.
+    if isinstance(raw.get("INHERIT"), str):
+        raw["INHERIT"] = rebase(raw["INHERIT"])
+    theme = raw.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        theme["custom_dir"] = rebase(theme["custom_dir"])
+    plugins = raw.get("plugins")
+    if isinstance(plugins, list):
+        raw["plugins"] = [p for p in plugins if not _is_cireg(p)]
+    elif isinstance(plugins, dict):
+        raw["plugins"] = {k: v for k, v in plugins.items() if not _is_cireg(k)}
+    layout = plugin.layout
+    for key, asset in (("extra_css", layout.stylesheet), ("extra_javascript", layout.script)):
+        listed = raw.get(key)
+        listed = listed if isinstance(listed, list) else []
+        raw[key] = listed if asset in listed else [*listed, asset]
+    # The initiative pages are reached from the backlog, not the navigation.
+    hidden = f"/{layout.pages_dir}/"
+    not_in_nav = raw.get("not_in_nav")
+    lines = not_in_nav.splitlines() if isinstance(not_in_nav, str) else []
+    if hidden not in lines:
+        raw["not_in_nav"] = "\n".join([*lines, hidden]) + "\n"
+    header = (
+        f"# Made by `cireg generate` from {os.path.basename(config_file)}: the register's pages\n"
+        "# are plain files in docs_dir, so this site needs no cireg plugin.\n"
+    )
+    with open(target, "w", encoding="utf-8") as handle:
+        handle.write(header)
+        yaml.dump(raw, handle, Dumper=_Dumper, sort_keys=False, allow_unicode=True)

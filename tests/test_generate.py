@@ -1,0 +1,224 @@
+"""`cireg generate OUT`: the register's site as plain files that MkDocs publishes with no cireg
+plugin at all, reading the same as the plugin's site."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import run_cireg
+from sitebuild import Build, copy_project
+
+# A child MkDocs in which importing cireg fails: the plain build cannot use the plugin.
+_NO_CIREG = (
+    "import sys; sys.modules['cireg'] = None; from mkdocs.__main__ import cli; sys.exit(cli())"
+)
+
+
+def plain_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    return subprocess.run(
+        [sys.executable, "-c", _NO_CIREG, "build", "--strict", "-f", str(config), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        check=False,
+    )
+
+
+def generate(
+    project: Path, out: str = "generated", *extra: str
+) -> subprocess.CompletedProcess[str]:
+    return run_cireg(
+        "generate",
+        out,
+        "--mkdocs-yml",
+        "mkdocs.plain.yml",
+        *extra,
+        cwd=project,
+        env={"NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+@pytest.fixture(scope="module")
+def plain_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("generate") / "project")
+    # The reference site pins `today` in mkdocs.yml; the plugin build used the same date.
+    done = generate(project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    built = plain_build(project / "mkdocs.plain.yml", project / "plain-site")
+    assert built.returncode == 0, built.stdout + built.stderr
+    return project
+
+
+def _article(path: Path) -> str:
+    article = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("article")
+    assert article is not None, path
+    for edit in article.select("a.md-content__button"):  # edit links: see the test below
+        edit.decompose()
+    return re.sub(r"\s+", " ", str(article))
+
+
+def _site_files(site: Path) -> set[str]:
+    return {
+        str(p.relative_to(site))
+        for p in site.rglob("*")
+        if p.is_file() and "search" not in p.parts and p.name != "sitemap.xml.gz"
+    }
+
+
+def test_the_plain_build_uses_no_plugin_and_has_every_page(
+    plain_site: Path, reference_site: Build
+) -> None:
+    config = yaml.safe_load((plain_site / "mkdocs.plain.yml").read_text())
+    assert "cireg" not in str(config["plugins"])
+    assert config["docs_dir"] == "generated"
+    assert config["extra_css"] == ["assets/cireg/cireg.css"]
+    assert config["extra_javascript"] == ["assets/cireg/cireg.js"]
+    plain = plain_site / "plain-site"
+    ours = {f for f in _site_files(plain) if not f.startswith("assets/") or "cireg" in f}
+    theirs = {
+        f for f in _site_files(reference_site.site) if not f.startswith("assets/") or "cireg" in f
+    }
+    assert ours == theirs
+
+
+def test_every_page_reads_the_same_as_the_plugin_builds_it(
+    plain_site: Path, reference_site: Build
+) -> None:
+    plain = plain_site / "plain-site"
+    pages = sorted(reference_site.site.rglob("index.html"))
+    assert len(pages) > 15
+    for page in pages:
+        relative = page.relative_to(reference_site.site)
+        assert _article(plain / relative) == _article(page), relative
+
+
+def test_data_files_badges_and_assets_are_the_same_bytes(
+    plain_site: Path, reference_site: Build
+) -> None:
+    plain = plain_site / "plain-site"
+    checked = 0
+    for path in reference_site.site.rglob("*"):
+        relative = path.relative_to(reference_site.site)
+        if path.suffix in (".svg", ".json", ".xml", ".js", ".css") and (
+            relative.parts[0] in ("badges", "schemas", "assets") or len(relative.parts) == 1
+        ):
+            if relative.parts[0] == "assets" and "cireg" not in relative.parts:
+                continue  # the theme's own assets
+            if relative.name in ("sitemap.xml",):
+                continue
+            assert (plain / relative).read_bytes() == path.read_bytes(), relative
+            checked += 1
+    assert checked >= 20  # badges, register.json, feed.xml, schema, stylesheet, script
+
+
+def test_hand_written_pages_get_their_figures(plain_site: Path) -> None:
+    index = (plain_site / "generated" / "index.md").read_text()
+    assert "cireg:figures" not in index and 'class="cireg-figures' in index
+    # the Markdown around the markers is the author's, untouched
+    assert index.startswith((plain_site / "site_src" / "index.md").read_text().split("<!--")[0])
+
+
+def test_generated_initiative_pages_are_plain_markdown_with_html_in_place(plain_site: Path) -> None:
+    page = (plain_site / "generated" / "initiatives" / "exam-desk-response.md").read_text()
+    assert page.startswith("---\ntitle: ")
+    assert "data-cireg-block" not in page
+    assert "<svg" in page  # the KPI charts are inline SVG
+
+
+def test_the_output_folder_is_stamped_and_replaced_on_the_next_run(plain_site: Path) -> None:
+    out = plain_site / "generated"
+    assert (out / ".cireg-generated").is_file()
+    (out / "stale.md").write_text("# left from an earlier run\n")
+    done = generate(plain_site)
+    assert done.returncode == 0, done.stderr
+    assert not (out / "stale.md").exists()
+    assert "Wrote " in done.stdout
+
+
+def test_a_folder_it_did_not_make_is_never_replaced(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    mine = project / "mine"
+    mine.mkdir()
+    (mine / "notes.md").write_text("mine\n")
+    done = generate(project, "mine")
+    assert done.returncode == 2
+    assert "not made by `cireg generate`" in done.stderr
+    assert (mine / "notes.md").read_text() == "mine\n"
+    for overlapping in ("site_src", "site_src/out"):
+        done = generate(project, overlapping)
+        assert done.returncode == 2 and "overlaps the docs folder" in done.stderr
+    assert sorted(p.name for p in (project / "site_src").iterdir()) == sorted(
+        p.name for p in (copy_project(tmp_path / "again") / "site_src").iterdir()
+    )
+
+
+def test_a_register_with_errors_generates_nothing(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    broken = project / "initiatives" / "broken-thing.yaml"
+    broken.write_text("title: [unclosed\n")
+    done = generate(project)
+    assert done.returncode == 1
+    assert "initiatives/broken-thing.yaml:" in done.stderr and "[yaml-syntax]" in done.stderr
+    assert "nothing was generated" in done.stderr
+    assert not (project / "generated").exists()
+    assert not (project / "mkdocs.plain.yml").exists()
+
+
+def test_a_site_without_the_plugin_is_refused(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text()
+    config.write_text(re.sub(r"  - cireg:\n(      .*\n)+", "", text))
+    done = generate(project)
+    assert done.returncode == 2
+    assert "does not use the cireg plugin" in done.stderr
+
+
+def test_links_follow_use_directory_urls_false(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text() + "use_directory_urls: false\n")
+    done = generate(project)
+    assert done.returncode == 0, done.stderr
+    plain = yaml.safe_load((project / "mkdocs.plain.yml").read_text())
+    assert plain["use_directory_urls"] is False
+    built = plain_build(project / "mkdocs.plain.yml", project / "plain-site")
+    assert built.returncode == 0, built.stderr
+    backlog = project / "plain-site" / "backlog.html"
+    links = [a["href"] for a in BeautifulSoup(backlog.read_text(), "html.parser").select("td a")]
+    assert links and all(link.endswith(".html") for link in links)
+    for link in links:
+        assert (backlog.parent / link).is_file(), link
+
+
+def test_tags_of_the_configuration_survive(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text() + "extra:\n  analytics_note: !ENV [CIREG_NOTE, none]\n")
+    done = generate(project)
+    assert done.returncode == 0, done.stderr
+    plain = (project / "mkdocs.plain.yml").read_text()
+    assert "!ENV" in plain and "CIREG_NOTE" in plain
+    built = plain_build(project / "mkdocs.plain.yml", project / "plain-site")
+    assert built.returncode == 0, built.stderr
+
+
+def test_an_unknown_marker_is_reported_and_left_alone(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    page = project / "site_src" / "model.md"
+    page.write_text(page.read_text() + "\n<!-- cireg:nonsense -->\n")
+    done = generate(project)
+    assert done.returncode == 0
+    assert "model.md: unknown marker `cireg:nonsense`" in done.stderr
+    assert "<!-- cireg:nonsense -->" in (project / "generated" / "model.md").read_text()
