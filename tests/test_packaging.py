@@ -1,13 +1,17 @@
-"""The wheel carries the schema: cireg installed from it works from any folder.
+"""`python -m build` makes an sdist and a wheel; cireg installed from the wheel works from any
+folder, and a new user's first steps (init, new, validate, mkdocs build) work with no edit.
 
 Built and installed without network access: the build backend comes from this environment
-(--no-build-isolation) and the virtual environment borrows its dependencies."""
+(--no-isolation) and the fresh virtual environment borrows its dependencies."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import venv
 import zipfile
 from pathlib import Path
@@ -18,7 +22,10 @@ from conftest import REPO, TODAY_TEXT
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`python -m build`: an sdist, and a wheel built from that sdist (so the sdist is
+    complete enough to build from)."""
+    pytest.importorskip("build", reason="the `build` front end (a test dependency) is missing")
     pytest.importorskip("hatchling", reason="the build backend (a test dependency) is missing")
     out = tmp_path_factory.mktemp("dist")
     source = tmp_path_factory.mktemp("src") / "cireg"
@@ -26,28 +33,59 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(
         REPO,
         source,
-        ignore=shutil.ignore_patterns(".git", "site", "*.egg-info", "__pycache__", ".*_cache"),
+        ignore=shutil.ignore_patterns(
+            ".git", "site", "*.egg-info", "__pycache__", ".*_cache", "test-artifacts"
+        ),
     )
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-build-isolation",
-            "--no-deps",
-            "-q",
-            "-w",
-            str(out),
-            str(source),
-        ],
-        check=True,
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(source)],
         capture_output=True,
         text=True,
         timeout=300,
+        check=False,
     )
-    (built,) = out.glob("cireg-*.whl")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def wheel(dist: Path) -> Path:
+    (built,) = dist.glob("cireg-*.whl")
     return built
+
+
+def test_build_makes_an_sdist_with_what_a_wheel_needs(dist: Path) -> None:
+    (sdist,) = dist.glob("cireg-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    for needed in (
+        "pyproject.toml",
+        "README.md",
+        "schemas/initiative.schema.json",
+        "schemas/register.schema.json",
+        "plugin/cireg/cli.py",
+        "plugin/cireg/render/assets/cireg.js",
+        "plugin/cireg/starter/mkdocs.yml",
+        "plugin/cireg/starter/github/workflows/register.yml",
+        ".pre-commit-hooks.yaml",
+    ):
+        assert needed in names, needed
+
+
+def test_the_wheel_ships_the_starter_register_and_both_schemas(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in (
+        "cireg/schemas/register.schema.json",
+        "cireg/starter/mkdocs.yml",
+        "cireg/starter/gitignore",
+        "cireg/starter/gitlab-ci.yml",
+        "cireg/starter/pre-commit-config.yaml",
+        "cireg/starter/github/workflows/register.yml",
+        "cireg/starter/vscode/settings.json",
+        "cireg/starter/initiatives/faster-first-response.yaml",
+        "cireg/starter/site_src/index.md",
+    ):
+        assert needed in names, needed
 
 
 def test_the_wheel_ships_the_schema(wheel: Path) -> None:
@@ -142,3 +180,53 @@ def test_installed_plugin_builds_the_site_from_another_folder(
     shipped = (REPO / "plugin/cireg/render/assets/cireg.js").read_bytes()
     assert (work / "site/assets/cireg/cireg.js").read_bytes() == shipped
     assert 'src="../assets/cireg/cireg.js"' in (work / "site/backlog/index.html").read_text()
+
+
+def test_a_new_user_goes_from_nothing_to_a_built_register(installed: Path, tmp_path: Path) -> None:
+    """pip install the wheel; cireg init my-register; cd; cireg new; validate; mkdocs build
+    --strict; export; generate: each step with no edit by hand, outside the repository."""
+    bin_dir = installed / "bin"
+    env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "GITHUB_ACTIONS")}
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env.pop("PYTHONPATH", None)
+
+    def run(*command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            list(command), cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, f"{command}:\n{done.stdout}\n{done.stderr}"
+        return done
+
+    assert not str(tmp_path).startswith(str(REPO))
+    run(str(bin_dir / "cireg"), "init", "my-register", "--name", "Acme IT register", cwd=tmp_path)
+    register = tmp_path / "my-register"
+    run(
+        str(bin_dir / "cireg"),
+        "new",
+        "quieter-on-call",
+        "--title",
+        "Fewer needless pages for the on-call engineer",
+        "--owner",
+        "Operations Lead",
+        cwd=register,
+    )
+    checked = run(str(bin_dir / "cireg"), "validate", cwd=register)
+    assert checked.stdout.strip().endswith("0 errors, 0 warnings in 2 files")
+    # mkdocs comes from the environment the venv borrows from, so it has no bin/mkdocs.
+    run(str(bin_dir / "python"), "-m", "mkdocs", "build", "--strict", cwd=register)
+    site = register / "site"
+    for produced in (
+        "index.html",
+        "backlog/index.html",
+        "initiatives/quieter-on-call/index.html",
+        "initiatives/faster-first-response/index.html",
+        "format-reference/index.html",
+        "feed.xml",
+        "register.json",
+    ):
+        assert (site / produced).is_file(), produced
+    exported = run(str(bin_dir / "cireg"), "export", cwd=register)
+    assert json.loads(exported.stdout)["summary"]["initiatives"] == 2
+    run(str(bin_dir / "cireg"), "generate", "plain", "--mkdocs-yml", "plain.yml", cwd=register)
+    assert (register / "plain" / "initiatives" / "quieter-on-call.md").is_file()
