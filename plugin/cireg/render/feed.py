@@ -224,7 +224,7 @@ def render_feed(
         "  <author>",
         _element("name", site_name, indent=4),
         "  </author>",
-        _element("generator", "cireg", uri="https://pypi.org/project/cireg/", version=__version__),
+        _element("generator", "cireg", version=__version__),
         _element("link", None, rel="self", type="application/atom+xml", href=link(feed_file)),
         _element("link", None, rel="alternate", type="text/html", href=link(layout.backlog_page)),
     ]
