@@ -16,6 +16,7 @@ PAGES = {
     "initiative": "initiatives/password-reset-self-service/",
     "an initiative with findings and gaps": "initiatives/passwordless-sign-in-pilot/",
     "principles": "principles/",
+    "format reference": "format-reference/",
 }
 BLOCKING = ("serious", "critical")
 
