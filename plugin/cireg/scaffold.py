@@ -7,7 +7,6 @@ packaging tool ships them)."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
 import re
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from importlib.abc import Traversable
 
 from cireg import __version__
 from cireg.model import STATUSES
+from cireg.render.text import plain_markdown
 from cireg.schema import schema_path
 from cireg.steps import REQUIRED_STEPS
 
@@ -36,7 +36,6 @@ _PLACEHOLDER = re.compile(r"@@([A-Z_]+|DAY[+-][0-9]+)@@")
 # What a YAML double-quoted scalar may not hold as it is: C0 and C1 controls, DEL,
 # surrogates and the two non-characters.
 _NOT_YAML_PRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
 
 class ScaffoldError(Exception):
@@ -47,11 +46,6 @@ class ScaffoldError(Exception):
 class NewFile:
     path: str  # relative, with forward slashes
     content: str
-
-
-def _markdown_text(text: str) -> str:
-    """Plain text for a Markdown page: no markup, no HTML."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
 
 
 def _starter_sources() -> list[tuple[str, str]]:
@@ -85,8 +79,8 @@ def register_files(site_name: str, organisation: str, today: dt.date) -> list[Ne
     values = {
         "SITE_NAME": yaml_string(site_name),
         "SITE_DESCRIPTION": yaml_string(description),
-        "SITE_NAME_MD": _markdown_text(site_name),
-        "ORGANISATION_MD": _markdown_text(organisation),
+        "SITE_NAME_MD": plain_markdown(site_name),
+        "ORGANISATION_MD": plain_markdown(organisation),
         "VERSION": __version__,
     }
 

@@ -27,6 +27,7 @@ from markdown.extensions.toc import slugify
 from cireg.load import resolve_plain
 from cireg.principles import STEPS
 from cireg.render.pages import front_matter
+from cireg.render.text import plain_markdown as plain
 from cireg.render.text import printable
 
 TITLE = "Format reference"
@@ -42,22 +43,12 @@ _ANNOTATIONS = frozenset(
 
 # --- escaping -----------------------------------------------------------------------------
 
-_MD_PUNCTUATION = re.compile(r"([\\`*_\[\]|])")
-_MARKER = re.compile(r"^(?:([#+\-])|(\d+)([.)]))")
 _CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _PIPE = re.compile(r"(\\*)\|")
 
 
 def _one_line(text: str) -> str:
     return " ".join(printable(text).split())
-
-
-def plain(text: str) -> str:
-    """Plain text as Markdown that shows exactly that text, on one line."""
-    escaped = _MD_PUNCTUATION.sub(r"\\\1", _one_line(text))
-    # Never a heading or a list marker, should the text start a line.
-    escaped = _MARKER.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
-    return html.escape(escaped, quote=False)
 
 
 def markdown_text(text: str) -> str:

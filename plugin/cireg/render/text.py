@@ -84,3 +84,16 @@ def sanitize(fragment: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+
+
+_MD_PUNCTUATION = re.compile(r"([\\`*_\[\]|])")
+_LINE_MARKER = re.compile(r"^(?:([#+\-])|(\d+)([.)]))")
+
+
+def plain_markdown(text: str) -> str:
+    """Plain text as Markdown that shows exactly that text, on one line: no emphasis, link,
+    code, table cell break, heading or list marker, and no HTML."""
+    escaped = _MD_PUNCTUATION.sub(r"\\\1", " ".join(printable(text).split()))
+    # Never a heading or a list marker, should the text start a line.
+    escaped = _LINE_MARKER.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
+    return html.escape(escaped, quote=False)
