@@ -34,7 +34,13 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
         REPO,
         source,
         ignore=shutil.ignore_patterns(
-            ".git", "site", "*.egg-info", "__pycache__", ".*_cache", "test-artifacts"
+            ".git",
+            "site",
+            "*.egg-info",
+            "__pycache__",
+            ".*_cache",
+            "test-artifacts",
+            "node_modules",
         ),
     )
     done = subprocess.run(
@@ -70,6 +76,7 @@ def test_build_makes_an_sdist_with_what_a_wheel_needs(dist: Path) -> None:
         ".pre-commit-hooks.yaml",
     ):
         assert needed in names, needed
+    assert not [name for name in names if "node_modules" in name]  # the editor tests' server
 
 
 def test_the_wheel_ships_the_starter_register_and_both_schemas(wheel: Path) -> None:
@@ -86,6 +93,7 @@ def test_the_wheel_ships_the_starter_register_and_both_schemas(wheel: Path) -> N
         "cireg/starter/site_src/index.md",
     ):
         assert needed in names, needed
+    assert not [name for name in names if "node_modules" in name]  # the editor tests' server
 
 
 def test_the_wheel_ships_the_schema(wheel: Path) -> None:
