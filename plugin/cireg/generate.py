@@ -24,6 +24,7 @@ from mkdocs.structure.files import InclusionLevel, get_files
 from cireg.findings import Finding
 from cireg.mkdocs_plugin import CiregPlugin
 from cireg.model import Register
+from cireg.render.pages import SiteContext
 from cireg.render.site_files import SiteFile, expand_markers, register_site_files
 
 # Left in OUT so that a later run may replace a folder it made, and never another one.
@@ -113,7 +114,9 @@ def generate(
     return result
 
 
-def _hand_written(config: MkDocsConfig, site: Any, warnings: list[str]) -> Iterator[SiteFile]:
+def _hand_written(
+    config: MkDocsConfig, site: SiteContext, warnings: list[str]
+) -> Iterator[SiteFile]:
     """The docs folder's own files, as MkDocs would pick them, pages with markers expanded."""
     for file in get_files(config):
         if file.inclusion is InclusionLevel.EXCLUDED or file.abs_src_path is None:

@@ -15,7 +15,7 @@ from importlib.abc import Traversable
 
 from cireg import __version__
 from cireg.model import STATUSES
-from cireg.render.text import plain_markdown
+from cireg.render.text import plain_markdown, yaml_quoted
 from cireg.schema import schema_path
 from cireg.steps import REQUIRED_STEPS
 
@@ -33,9 +33,6 @@ _RENAMED = {
     "vscode/": ".vscode/",
 }
 _PLACEHOLDER = re.compile(r"@@([A-Z_]+|DAY[+-][0-9]+)@@")
-# What a YAML double-quoted scalar may not hold as it is: C0 and C1 controls, DEL,
-# surrogates and the two non-characters.
-_NOT_YAML_PRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class ScaffoldError(Exception):
@@ -77,8 +74,8 @@ def register_files(site_name: str, organisation: str, today: dt.date) -> list[Ne
     cleanly: what a good entry looks like) is dated around `today`."""
     description = f"The continual improvement register of {organisation}, kept as code with cireg."
     values = {
-        "SITE_NAME": yaml_string(site_name),
-        "SITE_DESCRIPTION": yaml_string(description),
+        "SITE_NAME": yaml_quoted(site_name),
+        "SITE_DESCRIPTION": yaml_quoted(description),
         "SITE_NAME_MD": plain_markdown(site_name),
         "ORGANISATION_MD": plain_markdown(organisation),
         "VERSION": __version__,
@@ -174,16 +171,9 @@ _KPI_SKELETON = """kpis:
 VISION_PROMPT = "Describe what will be better, and for whom, when this initiative succeeds."
 
 
-def yaml_string(text: str) -> str:
-    """A YAML double-quoted scalar holding `text` exactly, readable where it can be: every
-    character YAML does not allow as it is becomes an escape."""
-    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted) + '"'
-
-
 def _quoted(text: str) -> str:
     """A one-line YAML string of `text`: runs of white space become one space."""
-    return yaml_string(" ".join(text.split()))
+    return yaml_quoted(" ".join(text.split()))
 
 
 def initiative_skeleton(

@@ -44,7 +44,7 @@ from cireg.render.badges import (
 from cireg.render.charts import describe_kpi, render_kpi_chart
 from cireg.render.formatting import format_percent, format_quantity
 from cireg.render.layout import SiteLayout
-from cireg.render.text import markdown_to_html, printable
+from cireg.render.text import markdown_to_html, printable, yaml_quoted
 
 PrinciplesTable = dict[str, frozenset[str]]
 
@@ -177,24 +177,7 @@ def front_matter(title: str, *, wide: bool = False) -> Markup:
     `page.meta.title` without escaping, so it holds the title escaped for HTML."""
     hide = "hide: [toc]\n" if wide else ""
     one_line = " ".join(printable(title).split())
-    return Markup(f"---\ntitle: {yaml_quoted(html.escape(one_line))}\n{hide}---\n")
-
-
-def yaml_quoted(text: str) -> str:
-    """A YAML double-quoted scalar holding `text` exactly: ASCII only, everything else
-    escaped, so no character can upset the front matter parser."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif 0x20 <= code < 0x7F:
-            out.append(char)
-        elif code <= 0xFFFF:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    return '"' + "".join(out) + '"'
+    return Markup(f"---\ntitle: {yaml_quoted(html.escape(one_line), ascii_only=True)}\n{hide}---\n")
 
 
 def dom_token(raw: str | None, fallback: str) -> str:

@@ -97,3 +97,23 @@ def plain_markdown(text: str) -> str:
     # Never a heading or a list marker, should the text start a line.
     escaped = _LINE_MARKER.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
     return html.escape(escaped, quote=False)
+
+
+# What a YAML double-quoted scalar may not hold as it is: C0 and C1 controls, DEL,
+# surrogates and the two non-characters.
+_NOT_YAML_PRINTABLE = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufffe\\uffff]")
+_NOT_ASCII_PRINTABLE = re.compile("[^\\x20-\\x7e]")
+
+
+def yaml_quoted(text: str, *, ascii_only: bool = False) -> str:
+    """A YAML double-quoted scalar holding `text` exactly. Characters YAML does not allow as
+    they are become escapes; with `ascii_only`, so does everything beyond ASCII (for front
+    matter, where no character may upset a parser)."""
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+    unsafe = _NOT_ASCII_PRINTABLE if ascii_only else _NOT_YAML_PRINTABLE
+    return '"' + unsafe.sub(escape, quoted) + '"'
