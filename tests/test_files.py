@@ -89,3 +89,42 @@ def test_a_named_pipe_is_reported_without_being_opened(register) -> None:
     folder = register({"good-one.yaml": GOOD})
     os.mkfifo(folder / "pipe.yaml")  # opening it for reading would block forever
     assert findings(folder) == [("pipe.yaml", "file-name", 1, 1)]
+
+
+@pytest.mark.parametrize("name", [".draft.yaml", ".yaml", "..yaml", ".Old-One.YML"])
+def test_hidden_yaml_files_are_reported_not_skipped(register, name: str) -> None:
+    folder = register({"good-one.yaml": GOOD, name: GOOD, ".gitkeep": "", ".notes": "x"})
+    assert findings(folder) == [(name, "file-name", 1, 1)]
+
+
+@pytest.mark.parametrize("stem", ["con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt0"])
+def test_windows_device_names_are_bad_ids(register, stem: str) -> None:
+    folder = register({f"{stem}.yaml": GOOD, "console.yaml": GOOD, "com10.yaml": GOOD})
+    assert findings(folder) == [(f"{stem}.yaml", "file-name", 1, 1)]
+    register_ = check_register(str(folder), TODAY, DisplayPath(str(folder)))
+    message = register_.findings[0].message
+    assert f"`{stem}`" in message and "Windows" in message
+
+
+def test_a_file_swapped_for_a_link_after_the_scan_is_not_followed(tmp_path: Path) -> None:
+    from cireg.load import load_file
+
+    secret = tmp_path / "outside.yaml"
+    secret.write_text(GOOD)
+    link = tmp_path / "swapped.yaml"
+    link.symlink_to(secret)
+    result = load_file(str(link), "swapped.yaml")
+    assert result.document is None
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("yaml-syntax", 1, 1)]
+    assert "symbolic link" in result.findings[0].message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_file_swapped_for_a_pipe_after_the_scan_is_not_waited_on(tmp_path: Path) -> None:
+    from cireg.load import load_file
+
+    pipe = tmp_path / "swapped.yaml"
+    os.mkfifo(pipe)  # a blocking open would wait for a writer forever
+    result = load_file(str(pipe), "swapped.yaml")
+    assert result.document is None
+    assert "not a regular file" in result.findings[0].message

@@ -14,8 +14,11 @@ and constructor, for four reasons:
 from __future__ import annotations
 
 import codecs
+import errno
 import math
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -167,6 +170,14 @@ _MAYBE_NOT_STRING = frozenset("~nNtTfF-+.0123456789")
 # integers of more than 4,300 digits, so never try.
 _MAX_INTEGER_DIGITS = 40
 
+# O_NOFOLLOW and O_NONBLOCK are POSIX; Windows has neither (and no FIFOs to block on).
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+)
+
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT_TAG, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
 _COLLECTION_TAGS = frozenset((None, "!", _TAG + "map", _TAG + "seq"))
@@ -297,11 +308,19 @@ def load_file(path: str, display_path: str | None = None) -> LoadResult:
     """Read and load one file; reads at most one byte past the size cap."""
     shown = display_path or path
     try:
-        with open(path, "rb") as handle:
+        # The folder scan refused links and special files; opening without following links,
+        # without blocking, then checking what was opened closes the gap in which the entry
+        # could have been swapped for a link out of the register or a named pipe.
+        descriptor = os.open(path, _OPEN_FLAGS)
+        with open(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                message = "the file cannot be read: it is not a regular file"
+                return LoadResult(None, [make_finding(shown, START, "yaml-syntax", message)])
             data = handle.read(MAX_BYTES + 1)
             size = handle.seek(0, 2) if len(data) > MAX_BYTES else len(data)
     except OSError as error:
-        message = f"the file cannot be read: {error.strerror}"
+        reason = "it is a symbolic link" if error.errno == errno.ELOOP else error.strerror
+        message = f"the file cannot be read: {reason}"
         return LoadResult(None, [make_finding(shown, START, "yaml-syntax", message)])
     if size > MAX_BYTES:
         return LoadResult(None, [_too_large(shown, size)])

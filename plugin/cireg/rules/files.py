@@ -2,8 +2,12 @@
 
 Only `<id>.yaml` regular files are initiatives. Symbolic links and sub-folders are reported
 and never followed, so nothing outside the register folder is ever read; other files whose
-name looks like YAML (`.yml`, `.YAML`, `x.yaml.bak`) are reported; hidden entries and other
-files (a README.md, say) are left alone."""
+name looks like YAML (`.yml`, `.YAML`, `x.yaml.bak`, a hidden `.draft.yaml`) are reported;
+other hidden entries and other files (a README.md, say) are left alone.
+
+Ids that Windows reserves for devices (`con`, `nul`, `com1`...) are refused although they fit
+the id pattern: `con.yaml` cannot be checked out on Windows, nor `initiatives/con/` written,
+so one such file would break the register for every Windows contributor."""
 
 from __future__ import annotations
 
@@ -16,6 +20,10 @@ from cireg.findings import START, Finding, make_finding
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_MIN, ID_MAX = 3, 64
 SUFFIX = ".yaml"
+# Names Windows reserves for devices, with any extension (CON.yaml is the console there).
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{device}{n}" for device in ("com", "lpt") for n in range(10)]
+)
 
 
 @dataclass(frozen=True)
@@ -36,12 +44,20 @@ def _looks_like_yaml(name: str) -> bool:
     return ".yaml" in lowered or ".yml" in lowered
 
 
+def _suggested_name(name: str) -> str:
+    """A file name to rename a misnamed file to: its first word part, as an id."""
+    stem = re.sub(r"[^a-z0-9]+", "-", name.lower().lstrip(".").split(".", 1)[0]).strip("-")
+    return f"{stem or 'its-id'}{SUFFIX}"
+
+
 def id_problem(initiative_id: str) -> str | None:
     """Why `initiative_id` is not a valid id, or None."""
     if not ID_MIN <= len(initiative_id) <= ID_MAX:
         return f"{len(initiative_id)} characters long; an id has {ID_MIN} to {ID_MAX}"
     if not ID_PATTERN.fullmatch(initiative_id):
         return "not lowercase letters and digits in words joined by single hyphens"
+    if initiative_id in WINDOWS_RESERVED:
+        return "a device name that Windows reserves, so the file cannot exist on Windows"
     return None
 
 
@@ -76,21 +92,27 @@ def scan_folder(folder: str, display: DisplayPath) -> tuple[list[Candidate], lis
                 f"`{name}` is a sub-folder; keep every initiative file directly in the "
                 "register folder",
             )
-        elif name.startswith("."):
+        elif name.startswith(".") and not _looks_like_yaml(name):
             continue
         elif not entry.is_file(follow_symlinks=False):
             seen += 1
             report(entry, f"`{name}` is not a regular file")
+        elif name.startswith("."):
+            seen += 1
+            report(
+                entry,
+                f"`{name}` is hidden and not read: initiative files are named `<id>.yaml` "
+                f"(rename it `{_suggested_name(name)}`)",
+            )
         elif name.endswith(SUFFIX) and len(name) > len(SUFFIX):
             seen += 1
             candidates.append(Candidate(name[: -len(SUFFIX)], entry.path, display(entry.path)))
         elif _looks_like_yaml(name):
             seen += 1
-            stem = name.split(".", 1)[0] or "its-id"
             report(
                 entry,
                 f"`{name}` is not read: initiative files are named `<id>.yaml` "
-                f"(rename it `{stem.lower()}.yaml`)",
+                f"(rename it `{_suggested_name(name)}`)",
             )
     findings.extend(_id_findings(candidates))
     return candidates, findings, seen
@@ -137,6 +159,6 @@ class DisplayPath:
             relative = os.path.relpath(absolute, self.base)
         except ValueError:  # another drive on Windows
             return absolute.replace(os.sep, "/")
-        if relative.startswith(".."):
+        if relative == os.pardir or relative.startswith(os.pardir + os.sep):  # not `..yaml`
             return absolute.replace(os.sep, "/")
         return relative.replace(os.sep, "/")
