@@ -9,6 +9,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests (test_properties.py): a bounded, repeatable run by default, in CI too; a long
+# random search for maintainers with CIREG_HYPOTHESIS_PROFILE=long (see the README).
+_SLOW_DATA = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, derandomize=True, suppress_health_check=_SLOW_DATA
+)
+settings.register_profile(
+    "long", max_examples=5_000, deadline=None, suppress_health_check=_SLOW_DATA
+)
+settings.load_profile(os.environ.get("CIREG_HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
