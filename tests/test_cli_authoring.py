@@ -496,8 +496,10 @@ def test_new_with_register_option(cli: Cli, starter: Path, tmp_path: Path) -> No
 
 @pytest.mark.parametrize(
     "bad_id",
-    ["Bad_Id", "ab", "../escape", "with space", "trailing-", "double--hyphen", "a" * 65]
-    + ["con", "nul", "com1"],  # Windows device names: such a file cannot exist there
+    [
+        *("Bad_Id", "ab", "../escape", "with space", "trailing-", "double--hyphen", "a" * 65),
+        *("con", "nul", "com1"),  # Windows device names: such a file cannot exist there
+    ],
 )
 def test_new_refuses_an_invalid_id(cli: Cli, starter: Path, bad_id: str) -> None:
     before = snapshot(starter.parent)
