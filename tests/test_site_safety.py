@@ -20,6 +20,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -331,6 +332,11 @@ def payload_site(
     text = config.read_text(encoding="utf-8")
     assert "markdown_extensions:\n" in text
     extensions = "markdown_extensions:\n  - attr_list\n  - md_in_html\n  - pymdownx.snippets\n"
+    # Every event of the register in the feed, so that every payload that reaches it is seen.
+    assert "      today: 2026-11-21\n" in text
+    text = text.replace(
+        "      today: 2026-11-21\n", "      today: 2026-11-21\n      feed_entries: 100000\n"
+    )
     config.write_text(text.replace("markdown_extensions:\n", extensions, 1), encoding="utf-8")
     (project / "canary.txt").write_text(CANARY + "\n", encoding="utf-8")
     for initiative in payloads:
@@ -713,6 +719,118 @@ def test_the_search_index_is_inert_and_keeps_text(
         assert title == normalized(initiative.fields["title"]), initiative.id
         text = normalized(fragment(doc["text"]).get_text())
         assert normalized(initiative.fields["owner"]) in text, initiative.id
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_feed_holds_payloads_as_text(built: Build, payloads: list[PayloadInitiative]) -> None:
+    raw = (built.site / "feed.xml").read_text(encoding="utf-8")
+    assert "<script" not in raw.lower() and "<![cdata[" not in raw.lower()
+    root = ET.fromstring(raw)
+    texts: list[str] = []
+    for element in root.iter():
+        assert element.tag.startswith(ATOM), f"an element outside Atom: {element.tag}"
+        if element.tag in (ATOM + "title", ATOM + "summary", ATOM + "content", ATOM + "subtitle"):
+            assert element.get("type") == "text", element.tag  # never html or xhtml
+            assert len(element) == 0, f"markup inside <{element.tag}>"
+            texts.append(normalized(element.text or ""))
+        href = element.get("href")
+        if href is not None:
+            assert not compact_url(href).startswith(("javascript:", "vbscript:", "data:")), href
+    titles = {normalized(e.findtext(ATOM + "title") or "") for e in root.iter(ATOM + "entry")}
+    for initiative in payloads:
+        p = initiative.fields
+        assert f"{normalized(p['title'])}: raised" in titles, initiative.id
+        assert normalized(p["statement"]) in texts, initiative.id
+        if "log_note" in p:
+            for field in ("summary_now", "approach", "log_note", "note_1", "note_2"):
+                assert normalized(p[field]) in texts, (initiative.id, field)
+            assert normalized(p["summary_verified"]) in texts, initiative.id
+
+
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_the_csv_export_holds_payloads_as_inert_text(
+    built: Build, payloads: list[PayloadInitiative]
+) -> None:
+    import csv
+
+    written = built.project / "export.csv"
+    result = run_cireg(
+        "export",
+        "--format",
+        "csv",
+        "--today",
+        TODAY_OF_SITE,
+        "-o",
+        str(written),
+        "initiatives",
+        cwd=built.project,
+    )
+    assert result.returncode == 0, result.stderr
+    with written.open(encoding="utf-8", newline="") as handle:  # keep carriage returns as written
+        rows = list(csv.DictReader(handle))
+    assert {initiative.id for initiative in payloads} <= {row["id"] for row in rows}
+    for row in rows:
+        for column, cell in row.items():
+            assert not cell.startswith(CSV_FORMULA_STARTS), (row["id"], column, cell)
+    by_id = {row["id"]: row for row in rows}
+    for initiative in payloads:
+        title = by_id[initiative.id]["title"]
+        written = initiative.fields["title"]
+        assert title in (written, "'" + written), initiative.id
+
+
+def schema_text_paths() -> set[str]:
+    """Every free-text string of the format (no enum, date or id pattern), as a dotted path
+    with `[]` for list items, read from the schema itself."""
+    schema = json.loads(
+        (Path(__file__).parents[1] / "schemas" / "initiative.schema.json").read_text()
+    )
+    definitions = schema["$defs"]
+    paths: set[str] = set()
+
+    def walk(node: dict[str, Any], path: tuple[str, ...]) -> None:
+        if "$ref" in node:
+            walk(definitions[node["$ref"].rsplit("/", 1)[-1]], path)
+        for key in ("allOf", "anyOf", "oneOf"):
+            for sub in node.get(key, []):
+                walk(sub, path)
+        for key, sub in node.get("properties", {}).items():
+            walk(sub, (*path, key))
+        if "items" in node:
+            walk(node["items"], (*path, "[]"))
+        kinds = node.get("type")
+        is_string = kinds == "string" or (isinstance(kinds, list) and "string" in kinds)
+        if is_string and not ({"enum", "pattern", "format"} & set(node)):
+            paths.add(".".join(path))
+
+    walk(schema, ())
+    return paths
+
+
+def payload_paths(data: Any, path: tuple[str, ...] = ()) -> Iterator[str]:
+    """Dotted paths of `data` whose string holds a payload."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from payload_paths(value, (*path, key))
+    elif isinstance(data, list):
+        for item in data:
+            yield from payload_paths(item, (*path, "[]"))
+    elif isinstance(data, str) and any(payload in data for payload in PAYLOADS if len(payload) > 3):
+        yield ".".join(path)
+
+
+def test_every_free_text_string_of_the_format_carries_payloads(
+    payloads: list[PayloadInitiative],
+) -> None:
+    """A new text field in the schema fails this test until the payload register fills it."""
+    expected = schema_text_paths()
+    assert {"title", "vision.statement", "kpis.[].measurements.[].note"} <= expected
+    covered = {path for initiative in payloads for path in payload_paths(initiative.data)}
+    assert expected - covered == set(), "text fields no payload reaches"
 
 
 # --- nothing lost --------------------------------------------------------------------------------
