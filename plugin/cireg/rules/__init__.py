@@ -13,7 +13,8 @@ RULES: dict[str, tuple[Severity, str]] = {
     "too-large": (Severity.ERROR, "The file is at most 256 KiB and nested at most 32 deep."),
     "file-name": (
         Severity.ERROR,
-        "Register entries are <id>.yaml files with valid, distinct ids; no links or sub-folders.",
+        "Register entries are <id>.yaml files with valid, distinct ids; no links, sub-folders "
+        "or hidden YAML files; no Windows device names as ids.",
     ),
     "schema": (Severity.ERROR, "The initiative matches the JSON Schema of the format."),
     "unknown-ref": (Severity.ERROR, "kpi, previous_iteration and next_iteration name something."),
