@@ -469,6 +469,8 @@ def test_format_quantity(value: float, unit: str | None, text: str) -> None:
         (0.285, "29%"),  # 28.5 rounds up, even though 0.285 * 100 is 28.499...
         (-0.001, "0%"),  # never "-0%"
         (123.4, "12,340%"),
+        (1e30, "100,000,000,000,000,000,000,000,000,000,000%"),  # past Decimal's 28 digits
+        (-1.7e308, f"{-17 * 10**309:,}%"),
     ],
 )
 def test_format_percent(fraction: float, text: str) -> None:

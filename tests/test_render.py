@@ -397,3 +397,41 @@ def test_author_text_in_facets_stays_text(register) -> None:
     assert options(soup, "owner")[1] == '"><script>alert(1)</script>'
     row = soup.select_one('tr[data-id="odd-owner"]')
     assert row["data-terms"] == '" onmouseover="x' and not row.has_attr("onmouseover")
+
+
+# --- text too deep or too strange for Markdown or XML --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["- " * 600 + "x", "1. " * 600 + "x", "> " * 2000 + "x", ">" * 5000 + "x", " " * 3000 + "- x"],
+)
+def test_markdown_nested_past_the_stack_is_shown_as_written(text: str) -> None:
+    from cireg.render.text import markdown_to_html
+
+    rendered = markdown_to_html(text + "\n\nsecond <b>paragraph</b>")
+    soup = BeautifulSoup(rendered, "html.parser")
+    assert [p.get_text() for p in soup.find_all("p")] == [text, "second <b>paragraph</b>"]
+    assert not soup.find_all(["b", "ul", "ol", "blockquote"])
+
+
+def test_markdown_nesting_a_few_levels_deep_is_still_markdown() -> None:
+    from cireg.render.text import markdown_to_html
+
+    soup = BeautifulSoup(markdown_to_html("- " * 10 + "x"), "html.parser")
+    assert len(soup.find_all("ul")) == 10
+
+
+def test_a_badge_stays_xml_whatever_the_file_name() -> None:
+    from cireg.render.badges import render_steps_badge
+
+    for weird_id in ("\x1b", "\ud800", "a\ufffeb", "x\x00y"):
+        svg = render_steps_badge(weird_id, [(step, "missing") for step in STEPS])
+        title = ET.fromstring(svg).find("{http://www.w3.org/2000/svg}title")
+        assert (
+            title is not None
+            and title.text
+            and title.text.startswith(
+                weird_id.translate({ord(c): "\ufffd" for c in "\x1b\ud800\ufffe\x00"})
+            )
+        )

@@ -12,6 +12,7 @@ from html import escape
 
 from cireg.model import Completeness, Initiative, StepReport
 from cireg.principles import STEPS, Step
+from cireg.render.text import xml_text
 
 STATES = ("complete", "partial", "missing", "not-due")
 STATE_WORDS = {
@@ -82,7 +83,7 @@ def render_steps_badge(initiative_id: str, states: Sequence[tuple[Step, str]]) -
     label_width = 50
     cell = 24
     width = label_width + cell * len(states)
-    title = f"{initiative_id}: {describe_steps(states)}"
+    title = xml_text(f"{initiative_id}: {describe_steps(states)}")  # an id may be any file name
     cells = []
     for index, (step, state) in enumerate(states):
         x = label_width + index * cell

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from cireg.model import Kpi, Measurement, Objective
 from cireg.render.formatting import format_number, format_quantity
+from cireg.render.text import xml_text
 
 WIDTH = 640
 HEIGHT = 240
@@ -42,7 +43,6 @@ _FAINT = ' stroke-opacity="0.5"'
 
 _DOM_ID = re.compile(r"[A-Za-z0-9_-]+")
 # Characters XML 1.0 forbids even when escaped; YAML can carry them in "\x01"-style escapes.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 DIRECTION_WORDS = {"increase": "higher is better", "decrease": "lower is better"}
 NO_MEASUREMENTS = "No measurements yet"
@@ -70,7 +70,7 @@ def _points(kpi: Kpi) -> list[_Point]:
 
 def _text(value: str) -> str:
     """Data as XML text or attribute value: invalid characters replaced, markup escaped."""
-    return html.escape(_NOT_XML.sub("\ufffd", value), quote=True)
+    return html.escape(xml_text(value), quote=True)
 
 
 def _blank_to_none(value: str | None) -> str | None:

@@ -23,7 +23,7 @@ from cireg import __version__
 from cireg.model import Initiative, Register, text_of
 from cireg.render.formatting import format_quantity
 from cireg.render.layout import SiteLayout
-from cireg.render.text import printable
+from cireg.render.text import xml_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_FILE = "feed.xml"
@@ -34,17 +34,8 @@ _TITLE_NOTE_CHARS = 80
 # newest first, so the step that comes later in the seven-step model comes first.
 KIND_ORDER = ("verified", "measured", "logged", "started", "assessed", "raised")
 
-# What `printable` leaves that XML 1.0 still forbids: surrogates (only a lone one can reach a
-# Python str) and the two non-characters U+FFFE and U+FFFF. Replaced like `printable` does,
-# so a reader sees that something was there.
-_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile("[ \t\r\n]+")
 _LINE_END = re.compile("[\r\n]")
-
-
-def xml_text(text: str) -> str:
-    """`text` with every character that XML 1.0 forbids replaced by U+FFFD."""
-    return _NOT_XML.sub("\ufffd", printable(text))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Rounding goes through `Decimal` built from the shortest repr of the float, so 2.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 _HUNDREDTH = Decimal("0.01")
 _SIGNIFICANT_WHEN_TINY = 3
@@ -53,5 +53,7 @@ def format_percent(fraction: float) -> str:
     """A fraction as a whole percentage: 0.85 -> "85%", 1.234 -> "123%", -0.1 -> "-10%"."""
     if not math.isfinite(fraction):
         return f"{format_number(fraction)}%"
-    percent = (Decimal(repr(fraction)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    with localcontext() as context:
+        context.prec = 400  # every digit of the largest float (about 1.8e308) times 100
+        percent = (Decimal(repr(fraction)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return f"{format_number(int(percent))}%"  # int() folds "-0" into 0

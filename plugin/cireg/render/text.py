@@ -41,6 +41,38 @@ def printable(text: str) -> str:
     return _CONTROL.sub("\ufffd", text)
 
 
+# What `printable` leaves that XML 1.0 still forbids: surrogates (only a lone one can reach a
+# Python str) and the two non-characters U+FFFE and U+FFFF. Replaced like `printable` does,
+# so a reader sees that something was there.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` with every character that XML 1.0 forbids replaced by U+FFFD (for SVG and Atom)."""
+    return _NOT_XML.sub("\ufffd", printable(text))
+
+
+# Python-Markdown's block parser recurses once or twice per level of nesting (list markers,
+# quote markers, indentation), so a line that opens hundreds of levels would exhaust Python's
+# stack. Past this many characters of such structure on one line the text is shown as
+# written, not parsed; no real prose nests that deep.
+_LINE_STRUCTURE = re.compile(r"^(?:[ \t>*+-]|\d{1,9}[.)])*", re.MULTILINE)
+_MAX_LINE_STRUCTURE = 120
+
+
+def _too_deep_for_markdown(text: str) -> bool:
+    return any(len(m.group()) > _MAX_LINE_STRUCTURE for m in _LINE_STRUCTURE.finditer(text))
+
+
+def _as_written(text: str) -> str:
+    """Text shown exactly as written: escaped paragraphs with their line breaks."""
+    paragraphs = [part.strip("\n") for part in re.split(r"\n\s*\n", text) if part.strip()]
+    return "".join(
+        "<p>" + "<br>\n".join(html.escape(line) for line in part.split("\n")) + "</p>"
+        for part in paragraphs
+    )
+
+
 # One line that no Markdown rule could change: letters, digits, spaces and mild punctuation,
 # not starting like a list item, a rule or a heading underline.
 _PLAIN = re.compile(r"(?![-+=]|\d+\.\s)(?:[^\W_]|[ .,;:'?/()%+=-])*")
@@ -70,9 +102,15 @@ def markdown_to_html(text: str) -> str:
     if _PLAIN.fullmatch(text):
         # Most fields are a sentence of plain prose: one paragraph, nothing to parse.
         return f"<p>{html.escape(text.strip())}</p>" if text.strip() else ""
+    if _too_deep_for_markdown(text):
+        return _as_written(text)
     if _converter is None:
         _converter = _MarkdownToHtml()
-    return sanitize(_converter.convert(text))
+    try:
+        return sanitize(_converter.convert(text))
+    except RecursionError:  # nesting the check above did not foresee; never fail the page
+        _converter = None  # its state is unknown after an aborted run
+        return _as_written(text)
 
 
 def sanitize(fragment: str) -> str:
