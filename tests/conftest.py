@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 # random search for maintainers with CIREG_HYPOTHESIS_PROFILE=long (see the README).
 _SLOW_DATA = [HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile(
-    "ci", max_examples=60, deadline=None, derandomize=True, suppress_health_check=_SLOW_DATA
+    "ci", max_examples=150, deadline=None, derandomize=True, suppress_health_check=_SLOW_DATA
 )
 settings.register_profile(
     "long", max_examples=5_000, deadline=None, suppress_health_check=_SLOW_DATA
