@@ -169,3 +169,27 @@ def test_a_date_at_either_end_of_the_calendar_renders(hostile_served: Build) -> 
         page = hostile_served.page(f"initiatives/{name}.md")
         assert page.select("article svg"), name  # the KPI chart was drawn
         assert not page.select(".cireg-findings"), name
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("export", "--format", "json", "-o", "out.json", "initiatives"),
+        ("export", "--format", "csv", "-o", "out.csv", "initiatives"),
+        ("generate", "generated", "-f", "mkdocs.yml"),
+    ],
+    ids=["export-json", "export-csv", "generate"],
+)
+def test_the_other_commands_answer_the_corpus_with_findings(
+    hostile_project: Path, command: tuple[str, ...]
+) -> None:
+    result = run_cireg(*command, "--today", TODAY_TEXT, cwd=hostile_project, timeout=120)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "initiatives/alias-bomb.yaml:2:8: error:" in result.stderr
+    assert OUTSIDE_CANARY not in result.stdout + result.stderr
+    if command[0] == "generate":
+        assert not (hostile_project / "generated").exists()  # nothing written on errors
+    else:
+        written = (hostile_project / command[4]).read_text(encoding="utf-8")
+        assert OUTSIDE_CANARY not in written
