@@ -60,6 +60,16 @@ def normalized(text: str) -> str:
     return " ".join(visible.split())
 
 
+def visible(element: Tag) -> bool:
+    """Not hidden by an attribute, an inline style or a closed <details>."""
+    for node in [element, *element.parents]:
+        if node.has_attr("hidden") or re.search(r"display\s*:\s*none", str(node.get("style", ""))):
+            return False
+        if node.name == "details" and not node.has_attr("open"):
+            return False
+    return True
+
+
 def shown_text(node: Tag) -> str:
     """What a reader sees of an element: its text, white space collapsed."""
     return normalized(node.get_text())

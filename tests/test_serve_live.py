@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -27,7 +26,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from markup_scan import shown_text
+from markup_scan import shown_text, visible
 from sitebuild import copy_project
 
 HOST = "127.0.0.1"
@@ -172,16 +171,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 # --- reading pages --------------------------------------------------------------------------------
-
-
-def visible(element: Tag) -> bool:
-    """Not hidden by an attribute, an inline style or a closed <details>."""
-    for node in [element, *element.parents]:
-        if node.has_attr("hidden") or re.search(r"display\s*:\s*none", str(node.get("style", ""))):
-            return False
-        if node.name == "details" and not node.has_attr("open"):
-            return False
-    return True
 
 
 def finding_items(soup: BeautifulSoup) -> list[str] | None:

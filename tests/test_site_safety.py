@@ -45,6 +45,7 @@ from markup_scan import (
     scan_html_site,
     shown_text,
     svg_problems,
+    visible,
 )
 from sitebuild import Build, build_site, copy_project, serve_build
 
@@ -973,15 +974,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Build:
         BROKEN_STATUS.replace("finished", "idea"), encoding="utf-8"
     )
     return serve_build(project)
-
-
-def visible(element: Tag) -> bool:
-    for node in [element, *element.parents]:
-        if node.has_attr("hidden") or re.search(r"display\s*:\s*none", str(node.get("style", ""))):
-            return False
-        if node.name == "details" and not node.has_attr("open"):
-            return False
-    return True
 
 
 def findings_box(soup: BeautifulSoup) -> Tag:
