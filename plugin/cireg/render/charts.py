@@ -42,8 +42,6 @@ _DEADLINE_STYLE = ' stroke-dasharray="2 4"'
 _FAINT = ' stroke-opacity="0.5"'
 
 _DOM_ID = re.compile(r"[A-Za-z0-9_-]+")
-# Characters XML 1.0 forbids even when escaped; YAML can carry them in "\x01"-style escapes.
-
 DIRECTION_WORDS = {"increase": "higher is better", "decrease": "lower is better"}
 NO_MEASUREMENTS = "No measurements yet"
 
