@@ -59,6 +59,7 @@ from cireg.rules import RULES
 from cireg.rules.files import Candidate, DisplayPath
 from conftest import FIXTURES, REPO, TODAY
 from markup_scan import article_problems, fragment, markup_problems, svg_text_problems
+from payload_corpus import PAYLOADS, schema_text_paths
 
 # --- the spec's rules and the corpus of valid initiatives ------------------------------------
 
@@ -130,22 +131,6 @@ EXTREME_NUMBERS: tuple[int | float, ...] = (
     math.inf,
     -math.inf,
     math.nan,
-)
-PAYLOADS = (
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "[x](javascript:alert(1))",
-    "[d](data:text/html,<script>alert(1)</script>)",
-    "{: onclick=alert(1) }",
-    '"><svg onload=alert(1)>',
-    "</title><script>alert(1)</script>",
-    "]]><script>alert(1)</script>",
-    "<!-- comment -->",
-    "{{ 7*7 }}{% raw %}",
-    "&lt;script&gt;",
-    "\x00\x1b[31m\x7f\x85\u2028\u2029\u200b\u202e\ufeff\ufffe",
-    "# Heading { onclick=alert(1) }\n\n<style>p{}</style>\n\n* [x][e]\n\n[e]: javascript:x",
-    '<div markdown="1">**b** { onclick=alert(1) }</div>',
 )
 # Pieces of the payload strings: markup, Markdown and template syntax, URL schemes and the
 # characters that break out of attributes, XML, YAML or a line.
@@ -873,15 +858,8 @@ def test_structural_mutations_validate_and_render_safely(mutated: tuple[str, byt
 
 # --- 3. payloads in every string field of a valid initiative ----------------------------------
 
-# Keys whose value, or whose list items, are free strings: plain strings or Markdown text.
-FREE_STRING_KEYS = frozenset(
-    {
-        *("title", "owner", "raised_by", "on_hold_reason", "statement", "supports", "summary"),
-        *("approach", "what", "note", "lessons_learned", "relevance", "name", "unit", "source"),
-        *("services", "tags", "stakeholders", "success_factors", "risks", "embedded_by"),
-        *("communicated_to", "backlog_ideas"),
-    }
-)
+# Dotted paths (`[]` for list items) of the format's free strings, read from the schema.
+FREE_TEXT_PATHS = frozenset(schema_text_paths())
 
 
 def free_string_paths(data: Any) -> list[DataPath]:
@@ -889,8 +867,8 @@ def free_string_paths(data: Any) -> list[DataPath]:
     for path, node in paths_of(data):
         if not isinstance(node, str) or not path:
             continue
-        key = path[-1] if isinstance(path[-1], str) else path[-2] if len(path) > 1 else None
-        if key in FREE_STRING_KEYS:
+        dotted = ".".join("[]" if isinstance(step, int) else step for step in path)
+        if dotted in FREE_TEXT_PATHS:
             found.append(path)
     return found
 

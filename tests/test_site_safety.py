@@ -47,56 +47,12 @@ from markup_scan import (
     svg_problems,
     visible,
 )
+from payload_corpus import MULTI_LINE_MARKDOWN, PAYLOADS, schema_text_paths
 from sitebuild import Build, build_site, copy_project, serve_build
 
 # --- the payload corpus --------------------------------------------------------------------------
 
 CANARY = "CANARY-7f3a-not-for-publication"  # in a file of the project that no page may include
-
-MULTI_LINE_MARKDOWN = (
-    "Line one\n\n## Heading { onclick=alert(1) }\n\n<script>alert(1)</script>\n\n"
-    "* [x](javascript:alert(1))"
-)
-
-PAYLOADS: tuple[str, ...] = (
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "[click](javascript:alert(1))",
-    '<a href="javascript:alert(1)">x</a>',
-    "{ onclick=alert(1) }",
-    '"><svg onload=alert(1)>',
-    "</title><script>alert(1)</script>",
-    "]]><script>alert(1)</script>",
-    "{{ 7*7 }}",
-    "{% raw %}",
-    "<!-- comment -->",
-    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
-    "[d](data:text/html,<script>alert(1)</script>)",
-    '<iframe src="https://evil.example">',
-    "<style>body{display:none}</style>",
-    '--8<-- "/etc/passwd"',
-    "&lt;script&gt;",
-    # Beyond the minimum: other breakouts, scheme tricks, remote loads and multi-line Markdown.
-    "</script><script>alert(1)</script>",
-    "' onmouseover='alert(1)' x='",
-    '" onmouseover="alert(1)" x="',
-    "[x](JaVaScRiPt:alert(1))",
-    "[x](&#106;avascript:alert(1))",
-    "[x](vbscript:msgbox(1))",
-    "<javascript:alert(1)>",
-    "![pixel](https://evil.example/pixel.png)",
-    "<svg><foreignObject><iframe src=javascript:alert(1)></iframe></foreignObject></svg>",
-    "<b>bold</b> &amp; &#60;script&#62;",
-    "{{ config.site_name }}{% include 'mkdocs.yml' %}",
-    MULTI_LINE_MARKDOWN,
-    "[x][evil]\n\n[evil]: javascript:alert(1)",
-    '<div markdown="1">**bold** { onclick=alert(1) }</div>',
-    'Snippet line\n--8<-- "canary.txt"\nend',
-    "Snippet block\n--8<--\ncanary.txt\n--8<--\nend",
-    # Characters a page or an XML file cannot hold as they are: shown as spaces or dropped.
-    "Control \x00\x07\x1b[31m\x7f\x85\t\r end",
-    "Unicode \u2028\u2029\u200b\u202e\ufeff\ufffe \U0001f600 end",
-)
 
 # What a payload reads as once a free-text (Markdown) field has rendered it, where that differs
 # from the payload itself; None where only the scans below judge it.
@@ -782,34 +738,6 @@ def test_the_csv_export_holds_payloads_as_inert_text(
         title = by_id[initiative.id]["title"]
         written = initiative.fields["title"]
         assert title in (written, "'" + written), initiative.id
-
-
-def schema_text_paths() -> set[str]:
-    """Every free-text string of the format (no enum, date or id pattern), as a dotted path
-    with `[]` for list items, read from the schema itself."""
-    schema = json.loads(
-        (Path(__file__).parents[1] / "schemas" / "initiative.schema.json").read_text()
-    )
-    definitions = schema["$defs"]
-    paths: set[str] = set()
-
-    def walk(node: dict[str, Any], path: tuple[str, ...]) -> None:
-        if "$ref" in node:
-            walk(definitions[node["$ref"].rsplit("/", 1)[-1]], path)
-        for key in ("allOf", "anyOf", "oneOf"):
-            for sub in node.get(key, []):
-                walk(sub, path)
-        for key, sub in node.get("properties", {}).items():
-            walk(sub, (*path, key))
-        if "items" in node:
-            walk(node["items"], (*path, "[]"))
-        kinds = node.get("type")
-        is_string = kinds == "string" or (isinstance(kinds, list) and "string" in kinds)
-        if is_string and not ({"enum", "pattern", "format"} & set(node)):
-            paths.add(".".join(path))
-
-    walk(schema, ())
-    return paths
 
 
 def payload_paths(data: Any, path: tuple[str, ...] = ()) -> Iterator[str]:
