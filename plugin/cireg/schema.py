@@ -55,8 +55,33 @@ def fast_validator() -> Any:
     interpreting validator, but it stops at the first error and phrases it in JSON terms.
     So it only answers "valid?"; the interpreting validator explains any "no"."""
     return fastjsonschema.compile(
-        load_schema(), formats={"date": is_calendar_date}, use_default=False
+        inline_definitions(load_schema()), formats={"date": is_calendar_date}, use_default=False
     )
+
+
+def inline_definitions(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with every `#/$defs/...` reference replaced by the definition itself.
+
+    fastjsonschema turns each reference into a function call that formats the data path
+    first, which is most of its time on an initiative (some 45 calls each); inlined, the
+    check is three times faster. A reference with sibling keywords becomes `allOf` of both,
+    its meaning in draft 2020-12. The schema has no recursive definition."""
+    definitions = schema.get("$defs", {})
+    prefix = "#/$defs/"
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        reference = node.get("$ref")
+        if isinstance(reference, str) and reference.startswith(prefix):
+            target = inline(definitions[reference[len(prefix) :]])
+            siblings = {key: inline(value) for key, value in node.items() if key != "$ref"}
+            return {"allOf": [target, siblings]} if siblings else target
+        return {key: inline(value) for key, value in node.items()}
+
+    return {key: inline(value) for key, value in schema.items() if key != "$defs"}
 
 
 @cache
