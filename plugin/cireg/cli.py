@@ -15,17 +15,8 @@ from cireg.check import check_file, check_register
 from cireg.dates import TodayError, resolve_today
 from cireg.findings import Finding, sort_findings
 from cireg.model import STATUSES, Register
-from cireg.render.export_csv import render_register_csv
-from cireg.render.register_json import render_register_json
 from cireg.report import FORMATS, RENDERERS, Summary, render_step_summary, render_text
 from cireg.rules.files import Candidate, DisplayPath, RegisterFolderError, id_problem
-from cireg.scaffold import (
-    ScaffoldError,
-    initiative_skeleton,
-    register_files,
-    schema_reference,
-    write_files,
-)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -216,6 +207,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    # Imported by the commands that write or render only: `validate` runs on every pull
+    # request and should not pay for Markdown and Jinja at start-up.
+    from cireg.scaffold import ScaffoldError, register_files, write_files
+
     today = _today(args)
     files = register_files(args.name, args.organisation, today)
     try:
@@ -246,6 +241,8 @@ def _git_user() -> str | None:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from cireg.scaffold import ScaffoldError, initiative_skeleton, schema_reference
+
     today = _today(args)
     problem = id_problem(args.id)
     if problem:
@@ -323,8 +320,12 @@ def _export(args: argparse.Namespace) -> int:
     today = _today(args)
     register = _register_of(args, today)
     if args.format == "csv":
+        from cireg.render.export_csv import render_register_csv
+
         text = render_register_csv(register, today)
     else:
+        from cireg.render.register_json import render_register_json
+
         text = render_register_json(register, today)
     _write_output(text, args.output)
     return _report_errors(register.findings, register.files, "exported, with its errors")
