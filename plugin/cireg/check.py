@@ -6,6 +6,9 @@ whole register. Nothing here prints or exits: adapters decide what to do with th
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from cireg.findings import Finding, sort_findings
 from cireg.load import load_file
@@ -47,13 +50,14 @@ def check_register(folder: str, today: dt.date, display: DisplayPath | None = No
     candidates, findings, seen = scan_folder(folder, display)
     initiatives: list[Initiative] = []
     unreadable: list[Candidate] = []
-    for candidate in candidates:
-        initiative, file_findings = check_file(candidate, today)
-        findings.extend(file_findings)
-        if initiative is None:
-            unreadable.append(candidate)
-        else:
-            initiatives.append(initiative)
+    with _few_collections():
+        for candidate in candidates:
+            initiative, file_findings = check_file(candidate, today)
+            findings.extend(file_findings)
+            if initiative is None:
+                unreadable.append(candidate)
+            else:
+                initiatives.append(initiative)
     findings.extend(iteration_findings(initiatives))
     findings = sort_findings(findings)
     by_path: dict[str, list[Finding]] = {}
@@ -63,3 +67,17 @@ def check_register(folder: str, today: dt.date, display: DisplayPath | None = No
         initiative.findings = by_path.get(initiative.path, [])
     initiatives.sort(key=lambda initiative: initiative.backlog_key)
     return Register(folder, initiatives, findings, seen, unreadable)
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Loading keeps every file's objects, none of them garbage: the cycle collector would
+    walk the growing heap again and again (a fifth of `cireg validate`'s time on 2,000
+    files) and find nothing. Collect less often while checking; the thresholds come back
+    after, and memory measured the same either way."""
+    saved = gc.get_threshold()
+    gc.set_threshold(max(saved[0], 50_000), *saved[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)

@@ -313,10 +313,15 @@ def load_file(path: str, display_path: str | None = None) -> LoadResult:
         # could have been swapped for a link out of the register or a named pipe.
         descriptor = os.open(path, _OPEN_FLAGS)
         with open(descriptor, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
                 message = "the file cannot be read: it is not a regular file"
                 return LoadResult(None, [make_finding(shown, START, "yaml-syntax", message)])
-            data = handle.read(MAX_BYTES + 1)
+            # Ask for the size the file has, not the cap: a 256 KiB buffer per file costs a
+            # fresh mapping and its page faults. A file that grew meanwhile reads on.
+            data = handle.read(min(status.st_size, MAX_BYTES) + 1)
+            if len(data) > status.st_size:
+                data += handle.read(MAX_BYTES + 1 - len(data))
             size = handle.seek(0, 2) if len(data) > MAX_BYTES else len(data)
     except OSError as error:
         reason = "it is a symbolic link" if error.errno == errno.ELOOP else error.strerror
