@@ -307,6 +307,13 @@ def load_bytes(path: str, data: bytes) -> LoadResult:
 def load_file(path: str, display_path: str | None = None) -> LoadResult:
     """Read and load one file; reads at most one byte past the size cap."""
     shown = display_path or path
+    data = read_file(path, shown)
+    return data if isinstance(data, LoadResult) else load_bytes(shown, data)
+
+
+def read_file(path: str, shown: str) -> bytes | LoadResult:
+    """The bytes of one initiative file, or a LoadResult with the finding that it cannot be
+    read (not a regular file, a link, too large)."""
     try:
         # The folder scan refused links and special files; opening without following links,
         # without blocking, then checking what was opened closes the gap in which the entry
@@ -329,7 +336,7 @@ def load_file(path: str, display_path: str | None = None) -> LoadResult:
         return LoadResult(None, [make_finding(shown, START, "yaml-syntax", message)])
     if size > MAX_BYTES:
         return LoadResult(None, [_too_large(shown, size)])
-    return load_bytes(shown, data)
+    return data
 
 
 def _too_large(path: str, size: int) -> Finding:

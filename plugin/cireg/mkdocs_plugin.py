@@ -22,12 +22,13 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from cireg.check import check_register
+from cireg.check import CheckCache, check_register
 from cireg.dates import TodayError, resolve_today
 from cireg.findings import Finding
 from cireg.model import Register
 from cireg.principles import CANONICAL_PRINCIPLES_PER_STEP, PRINCIPLES, STEP_BY_KEY
 from cireg.render.layout import SiteLayout
+from cireg.render.memo import RenderMemo
 from cireg.render.pages import PrinciplesTable, RenderedPage, SiteContext
 from cireg.render.site_files import expand_markers, register_site_files
 from cireg.rules.files import DisplayPath, RegisterFolderError
@@ -76,6 +77,10 @@ class CiregPlugin(BasePlugin[CiregConfig]):
     def __init__(self) -> None:
         self.serving = False
         self.site: SiteContext | None = None
+        # MkDocs keeps a plugin with `on_startup` across the rebuilds of `mkdocs serve`: what
+        # was checked and rendered for an unchanged file is reused (keyed by its bytes).
+        self.check_cache: CheckCache = {}
+        self.memo = RenderMemo()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` shows an initiative with errors on its page instead of failing.
@@ -144,7 +149,9 @@ class CiregPlugin(BasePlugin[CiregConfig]):
         by `cireg generate`, so both publish the same files."""
         root = os.path.dirname(config.config_file_path or os.path.abspath("mkdocs.yml"))
         try:
-            register = check_register(self.config.initiatives_dir, self.today, DisplayPath(root))
+            register = check_register(
+                self.config.initiatives_dir, self.today, DisplayPath(root), self.check_cache
+            )
         except RegisterFolderError as error:
             raise PluginError(f"cireg: {error}") from None
         return SiteContext(
@@ -162,7 +169,7 @@ class CiregPlugin(BasePlugin[CiregConfig]):
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         site = self.site = self.site_context(config)
         self._report(site.register, config)
-        for item in register_site_files(site):
+        for item in register_site_files(site, self.memo):
             if files.get_file_from_path(item.src_uri) is not None:
                 raise PluginError(
                     f"cireg: the site already has a file `{item.src_uri}` where the register's "

@@ -11,11 +11,14 @@ never as markup, and characters XML 1.0 forbids are replaced, so no input breaks
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 from urllib.parse import quote, urljoin
 from xml.sax.saxutils import escape, quoteattr
 
@@ -23,6 +26,7 @@ from cireg import __version__
 from cireg.model import Initiative, Register, text_of
 from cireg.render.formatting import format_quantity
 from cireg.render.layout import SiteLayout
+from cireg.render.memo import RenderMemo
 from cireg.render.text import xml_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -52,28 +56,45 @@ class FeedEvent:
     title: str
     summary: str
 
-    def sort_key(self) -> tuple[int, int, int, int]:
-        # Later in the file counts as newer on the same day (a log is written in order).
-        return (-self.on.toordinal(), self.position, KIND_ORDER.index(self.kind), -self.sequence)
 
-
-def feed_events(register: Register, today: dt.date) -> list[FeedEvent]:
-    """Every event of the register up to `today`, newest first."""
-    events: list[FeedEvent] = []
+def feed_events(
+    register: Register,
+    today: dt.date,
+    limit: int | None = None,
+    memo: RenderMemo | None = None,
+) -> list[FeedEvent]:
+    """Every event of the register up to `today` (or the newest `limit`), newest first."""
+    ranked: list[tuple[int, int, int, int, int, tuple[Any, ...]]] = []
     for position, initiative in enumerate(register.initiatives):
-        seen: dict[tuple[str, dt.date], int] = {}
-        for on, kind, key, sequence, title, summary in _facts(initiative):
-            if on is None or on > today:  # undated, or not an event yet
-                continue
-            occurrence = seen.get((key, on), 0)
-            seen[(key, on)] = occurrence + 1
-            # A title is one line in a feed reader; a summary keeps the author's lines.
-            title = _SPACES.sub(" ", title).strip()
-            event = FeedEvent(
-                on, initiative, position, kind, key, sequence, occurrence, title, summary.strip()
-            )
-            events.append(event)
-    events.sort(key=FeedEvent.sort_key)
+        if memo is None:
+            events = _events_of(initiative, today)
+        else:
+            events = memo.get("feed", initiative, today, partial(_events_of, initiative, today))
+        # Later in the file counts as newer on the same day (a log is written in order).
+        ranked.extend((e[0], position, e[1], e[2], i, e[3]) for i, e in enumerate(events))
+    chosen = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
+    return [
+        FeedEvent(fields[0], register.initiatives[position], position, *fields[1:])
+        for _day, position, _kind, _sequence, _index, fields in chosen
+    ]
+
+
+# (sort keys: -day, kind rank, -sequence; the FeedEvent fields other than initiative and position)
+_Event = tuple[int, int, int, tuple[Any, ...]]
+
+
+def _events_of(initiative: Initiative, today: dt.date) -> list[_Event]:
+    events: list[_Event] = []
+    seen: dict[tuple[str, dt.date], int] = {}
+    for on, kind, key, sequence, title, summary in _facts(initiative):
+        if on is None or on > today:  # undated, or not an event yet
+            continue
+        occurrence = seen.get((key, on), 0)
+        seen[(key, on)] = occurrence + 1
+        # A title is one line in a feed reader; a summary keeps the author's lines.
+        title = _SPACES.sub(" ", title).strip()
+        fields = (on, kind, key, sequence, occurrence, title, summary.strip())
+        events.append((-on.toordinal(), KIND_ORDER.index(kind), -sequence, fields))
     return events
 
 
@@ -188,6 +209,7 @@ def render_feed(
     site_url: str | None,
     limit: int = DEFAULT_LIMIT,
     feed_file: str = FEED_FILE,
+    memo: RenderMemo | None = None,
 ) -> str:
     """The Atom feed of the register's newest `limit` events, as XML text.
 
@@ -195,7 +217,7 @@ def render_feed(
     Atom resolves against the feed's own address."""
     if limit < 0:
         raise ValueError(f"limit must be 0 or more; got {limit}")
-    events = feed_events(register, today)[:limit]
+    events = feed_events(register, today, limit, memo)
     base = site_url or site_name  # what makes ids differ between registers
 
     def link(to_src: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,18 @@ class SiteLayout:
 
     def href(self, from_src: str, to_src: str, fragment: str = "") -> str:
         """A relative link from the page `from_src` to the page or file `to_src`."""
-        here = self.url_of(from_src)
-        there = self.url_of(to_src)
-        base = here if here.endswith("/") else posixpath.dirname(here) + "/"
-        base = "" if base in ("./", "/") else base
-        relative = posixpath.relpath(there or ".", base or ".")
-        if there.endswith("/") and not relative.endswith("/"):
-            relative = "./" if relative == "." else relative + "/"
-        return relative + (f"#{fragment}" if fragment else "")
+        return _href(self, from_src, to_src, fragment)
+
+
+# Every build asks for the same few thousand links again (each backlog row, each page's
+# feed link): remembered, a rebuild of the served site skips their path arithmetic.
+@lru_cache(maxsize=1 << 16)
+def _href(layout: SiteLayout, from_src: str, to_src: str, fragment: str) -> str:
+    here = layout.url_of(from_src)
+    there = layout.url_of(to_src)
+    base = here if here.endswith("/") else posixpath.dirname(here) + "/"
+    base = "" if base in ("./", "/") else base
+    relative = posixpath.relpath(there or ".", base or ".")
+    if there.endswith("/") and not relative.endswith("/"):
+        relative = "./" if relative == "." else relative + "/"
+    return relative + (f"#{fragment}" if fragment else "")

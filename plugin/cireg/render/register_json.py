@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import partial
 from typing import Any
 
 from cireg import __version__
 from cireg.model import Initiative, Kpi, Measurement, Objective, Register, number_of
 from cireg.principles import STEPS
 from cireg.render.badges import badge_state
+from cireg.render.memo import RenderMemo
 
 FORMAT_VERSION = 1
 
@@ -127,7 +129,7 @@ def initiative_record(initiative: Initiative, position: int, today: dt.date) -> 
     }
 
 
-def register_record(register: Register, today: dt.date) -> dict[str, Any]:
+def register_record(register: Register, today: dt.date, records: bool = True) -> dict[str, Any]:
     errors = sum(1 for f in register.findings if f.is_error)
     initiative_paths = {initiative.path for initiative in register.initiatives}
     return {
@@ -143,7 +145,9 @@ def register_record(register: Register, today: dt.date) -> dict[str, Any]:
         "initiatives": [
             initiative_record(initiative, position, today)
             for position, initiative in enumerate(register.initiatives, start=1)
-        ],
+        ]
+        if records
+        else [],
         "unreadable": [
             {
                 "path": finding.path,
@@ -160,11 +164,37 @@ def register_record(register: Register, today: dt.date) -> dict[str, Any]:
     }
 
 
-def render_register_json(register: Register, today: dt.date) -> str:
-    text = json.dumps(
-        register_record(register, today),
-        ensure_ascii=False,
-        separators=(",", ":"),
-        allow_nan=False,
+def render_register_json(register: Register, today: dt.date, memo: RenderMemo | None = None) -> str:
+    """register.json as compact text. With a memo, an initiative's record is the text kept
+    from the last build when the initiative did not change; its position goes in fresh."""
+    if memo is None:
+        return _finish(_dumps(register_record(register, today)))
+    # JSON escapes every quote inside a string, so these keys cannot occur in any value.
+    head, _, tail = _dumps(register_record(register, today, records=False)).partition(
+        '"initiatives":[]'
     )
+    records = []
+    for position, initiative in enumerate(register.initiatives, start=1):
+        inputs = (tuple(initiative.findings), today)
+        before, after = memo.get(
+            "json", initiative, inputs, partial(_record_text, initiative, today)
+        )
+        records.append(f"{before}{position}{after}")
+    return _finish(f'{head}"initiatives":[{",".join(records)}]{tail}')
+
+
+def _record_text(initiative: Initiative, today: dt.date) -> tuple[str, str]:
+    """An initiative's record as text, cut where its backlog position goes."""
+    before, _mark, after = _dumps(initiative_record(initiative, -1, today)).partition(
+        '"backlog_position":-1'
+    )
+    return before + '"backlog_position":', after
+
+
+def _dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _finish(text: str) -> str:
+    """No markup characters as such: the text may be inlined in a page."""
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"

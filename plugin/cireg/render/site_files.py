@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import partial
 
 from cireg.render.badges import STATES, render_state_badge, render_steps_badge, step_states
 from cireg.render.feed import render_feed
 from cireg.render.format_reference import render_format_reference
+from cireg.render.memo import RenderMemo
 from cireg.render.pages import (
     FIGURES,
     RenderedPage,
@@ -52,25 +54,33 @@ class SiteFile:
         return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def register_site_files(site: SiteContext) -> list[SiteFile]:
-    """The register's pages, badges, data files and assets, in a stable order."""
+def register_site_files(site: SiteContext, memo: RenderMemo | None = None) -> list[SiteFile]:
+    """The register's pages, badges, data files and assets, in a stable order. With a memo
+    kept between builds (mkdocs serve), what an unchanged initiative gave is not made again."""
     register, layout = site.register, site.layout
+    if memo is not None:
+        memo.begin(site_key(site), (initiative.id for initiative in register.initiatives))
     out: list[SiteFile] = []
     for initiative in register.initiatives:
+        make_page = partial(render_initiative_page, initiative, site)
+        make_badge = partial(render_steps_badge, initiative.id, step_states(initiative))
+        if memo is None:
+            page, badge = make_page(), make_badge()
+        else:
+            # A page also shows the initiative's findings and links to the iterations that
+            # exist; an edit elsewhere may change either.
+            links = (
+                initiative.previous_iteration in site.ids,
+                initiative.next_iteration in site.ids,
+            )
+            page = memo.get("page", initiative, (tuple(initiative.findings), links), make_page)
+            badge = memo.get("badge", initiative, (), make_badge)
         out.append(
             SiteFile(
-                layout.initiative_page(initiative.id),
-                render_initiative_page(initiative, site),
-                in_nav=False,
-                source=initiative.source,
+                layout.initiative_page(initiative.id), page, in_nav=False, source=initiative.source
             )
         )
-        out.append(
-            SiteFile(
-                layout.badge(initiative.id),
-                render_steps_badge(initiative.id, step_states(initiative)),
-            )
-        )
+        out.append(SiteFile(layout.badge(initiative.id), badge))
     unreadable = [(candidate.id, candidate.display) for candidate in register.unreadable]
     for candidate in register.unreadable:
         findings = [f for f in register.findings if f.path == candidate.display]
@@ -86,7 +96,7 @@ def register_site_files(site: SiteContext) -> list[SiteFile]:
     out.append(SiteFile(layout.backlog_page, render_backlog_page(site, unreadable)))
     out.append(SiteFile(layout.principles_page, render_principles_page(site)))
     out.append(SiteFile(layout.format_page, render_format_reference(load_schema(), RULES)))
-    out.append(SiteFile(layout.register_json, render_register_json(register, site.today)))
+    out.append(SiteFile(layout.register_json, render_register_json(register, site.today, memo)))
     feed = render_feed(
         register,
         site.today,
@@ -95,6 +105,7 @@ def register_site_files(site: SiteContext) -> list[SiteFile]:
         site_url=site.site_url,
         limit=site.feed_entries,
         feed_file=layout.feed,
+        memo=memo,
     )
     out.append(SiteFile(layout.feed, feed))
     with open(schema_path(), "rb") as schema:
@@ -105,6 +116,31 @@ def register_site_files(site: SiteContext) -> list[SiteFile]:
         with open(os.path.join(ASSETS_DIR, posixpath.basename(asset)), "rb") as source:
             out.append(SiteFile(asset, source.read()))
     return out
+
+
+def site_key(site: SiteContext) -> Hashable:
+    """Everything besides the initiatives that a page or data file depends on: a change to
+    any of it (a template of the site's own included) makes the memo start afresh."""
+    templates: tuple[tuple[str, bytes], ...] = ()
+    if site.templates_dir:
+        found = []
+        for name in sorted(os.listdir(site.templates_dir)):
+            path = os.path.join(site.templates_dir, name)
+            if os.path.isfile(path):
+                with open(path, "rb") as handle:
+                    found.append((name, handle.read()))
+        templates = tuple(found)
+    return (
+        site.today,
+        site.layout,
+        tuple(sorted(site.principles_table.items())),
+        site.show_findings,
+        site.templates_dir,
+        templates,
+        site.site_name,
+        site.site_url,
+        site.feed_entries,
+    )
 
 
 def expand_markers(
