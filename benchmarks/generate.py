@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+REFERENCE = Path(__file__).resolve().parents[1] / "initiatives"  # the hand-written register
 TODAY = "2026-11-21"  # the date every benchmark checks against: no stale-review, no overdue
 STATUSES = ("idea", "planned", "in-progress", "verifying", "done", "on-hold", "abandoned")
 _CLOSED = {"verifying", "done", "abandoned"}  # deadlines and measurements lie in the past
