@@ -21,6 +21,7 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 import yaml
@@ -61,6 +62,10 @@ MAX_SAFE_NUMBER = 2**53
 Key = str | int
 # A mapping entry: (key line, key column, value line, value column), 0-based as libyaml gives.
 EntrySpan = tuple[int, int, int, int]
+# A packed span holds 0-based lines and columns of 20 bits each: a file is at most 256 KiB,
+# so no line or column reaches 2^20.
+_SPAN_BITS = 20
+_SPAN_MASK = (1 << _SPAN_BITS) - 1
 # A sequence item: (value line, value column), 0-based.
 ItemSpan = tuple[int, int]
 
@@ -73,7 +78,9 @@ class Document:
     data: Any
     root_span: ItemSpan = (0, 0)
     # id(dict or list) -> where its entries or items stand; the containers stay alive in
-    # `data`, so their ids are stable for the life of the document.
+    # `data`, so their ids are stable for the life of the document. Each span is packed
+    # into one int (see _span_of): a register keeps thousands of documents, and four-tuples
+    # of line numbers cost four times the memory.
     spans: dict[int, Any] = field(default_factory=dict)
     # Every NaN, infinity or number beyond ±2^53 read, as (line, column, text), 0-based:
     # JSON Schema's types cannot see them, so the schema check reports them itself.
@@ -111,8 +118,14 @@ class Document:
     def _span_of(self, container: Any, key: Key) -> EntrySpan:
         span = self.spans[id(container)][key]
         if isinstance(container, list):
-            return (span[0], span[1], span[0], span[1])
-        return span  # type: ignore[no-any-return]
+            line, column = span >> _SPAN_BITS, span & _SPAN_MASK
+            return (line, column, line, column)
+        return (
+            span >> 3 * _SPAN_BITS,
+            span >> 2 * _SPAN_BITS & _SPAN_MASK,
+            span >> _SPAN_BITS & _SPAN_MASK,
+            span & _SPAN_MASK,
+        )
 
     def value_position(self, path: tuple[Key, ...]) -> Position:
         """Where the value at `path` stands, or the deepest part of the path that exists."""
@@ -418,7 +431,9 @@ class _Builder:
                     self._check_anchor(event)
                 mark = event.start_mark
                 if is_mapping and key is None:
-                    key = event.value
+                    # The same few dozen keys recur in every file of a register: one string
+                    # each, not one per occurrence.
+                    key = event.value if len(event.value) > 40 else intern(event.value)
                     key_line, key_column = mark.line, mark.column
                     continue
                 value = self._scalar_value(event)
@@ -484,11 +499,13 @@ class _Builder:
                     )
                 else:
                     container[key] = value
-                    container_spans[key] = (key_line, key_column, mark.line, mark.column)
+                    container_spans[key] = (
+                        key_line << 60 | key_column << 40 | mark.line << 20 | mark.column
+                    )
                 key = None
             else:
                 container.append(value)
-                container_spans.append((mark.line, mark.column))
+                container_spans.append(mark.line << 20 | mark.column)
 
             if is_collection:
                 stack.append((container, container_spans))
