@@ -149,8 +149,10 @@ class CiregPlugin(BasePlugin[CiregConfig]):
         by `cireg generate`, so both publish the same files."""
         root = os.path.dirname(config.config_file_path or os.path.abspath("mkdocs.yml"))
         try:
+            # Only `mkdocs serve` builds again; a one-off build would keep copies for nothing.
+            cache = self.check_cache if self.serving else None
             register = check_register(
-                self.config.initiatives_dir, self.today, DisplayPath(root), self.check_cache
+                self.config.initiatives_dir, self.today, DisplayPath(root), cache
             )
         except RegisterFolderError as error:
             raise PluginError(f"cireg: {error}") from None
@@ -169,7 +171,7 @@ class CiregPlugin(BasePlugin[CiregConfig]):
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         site = self.site = self.site_context(config)
         self._report(site.register, config)
-        for item in register_site_files(site, self.memo):
+        for item in register_site_files(site, self.memo if self.serving else None):
             if files.get_file_from_path(item.src_uri) is not None:
                 raise PluginError(
                     f"cireg: the site already has a file `{item.src_uri}` where the register's "
@@ -199,7 +201,10 @@ class CiregPlugin(BasePlugin[CiregConfig]):
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Put the HTML blocks of a generated page back in place of their placeholders."""
-        rendered = self.pages.get(page.file.src_uri)
+        if self.serving:
+            rendered = self.pages.get(page.file.src_uri)
+        else:  # the blocks are in the page now: let them go, a build holds every page at once
+            rendered = self.pages.pop(page.file.src_uri, None)
         return rendered.fill(html) if rendered is not None else None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
