@@ -13,6 +13,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import partial
 
+from cireg.model import Initiative
 from cireg.render.badges import STATES, render_state_badge, render_steps_badge, step_states
 from cireg.render.feed import render_feed
 from cireg.render.format_reference import render_format_reference
@@ -63,7 +64,7 @@ def register_site_files(site: SiteContext, memo: RenderMemo | None = None) -> li
     out: list[SiteFile] = []
     for initiative in register.initiatives:
         make_page = partial(render_initiative_page, initiative, site)
-        make_badge = partial(render_steps_badge, initiative.id, step_states(initiative))
+        make_badge = partial(_steps_badge, initiative)
         if memo is None:
             page, badge = make_page(), make_badge()
         else:
@@ -116,6 +117,10 @@ def register_site_files(site: SiteContext, memo: RenderMemo | None = None) -> li
         with open(os.path.join(ASSETS_DIR, posixpath.basename(asset)), "rb") as source:
             out.append(SiteFile(asset, source.read()))
     return out
+
+
+def _steps_badge(initiative: Initiative) -> str:
+    return render_steps_badge(initiative.id, step_states(initiative))
 
 
 def site_key(site: SiteContext) -> Hashable:
