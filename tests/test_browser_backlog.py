@@ -19,6 +19,7 @@ INITIATIVES = REPO / "initiatives"
 STATUSES = ("idea", "planned", "in-progress", "verifying", "done", "on-hold", "abandoned")
 PRIORITIES = ("critical", "high", "medium", "low")
 ROWS = "table.cireg-backlog tbody tr"
+ROW_ID = "r => r.cells[1].querySelector('code').textContent"  # the id a row shows
 
 
 @cache
@@ -37,7 +38,7 @@ def shown_ids(visit: Visit) -> list[str]:
     """Ids of the rows a reader can see, top to bottom."""
     return list(
         visit.page.eval_on_selector_all(
-            ROWS, "rows => rows.filter(r => r.offsetParent !== null).map(r => r.dataset.id)"
+            ROWS, f"rows => rows.filter(r => r.offsetParent !== null).map({ROW_ID})"
         )
     )
 
@@ -58,7 +59,7 @@ def open_backlog(visit: Visit, query: str = "") -> None:
 def test_without_filters_every_initiative_shows_in_backlog_order(visit: Visit) -> None:
     open_backlog(visit)
     assert sorted(shown_ids(visit)) == sorted(register())
-    assert shown_ids(visit)[0] == visit.page.eval_on_selector(ROWS, "r => r.dataset.id")
+    assert shown_ids(visit)[0] == visit.page.eval_on_selector(ROWS, ROW_ID)
     assert count_text(visit) == f"Showing all {len(register())} initiatives."
 
 
@@ -273,7 +274,7 @@ def test_from_backlog_to_an_initiative_and_back_keeps_the_filter(visit: Visit) -
     open_backlog(visit)
     visit.page.fill("#cireg-filter-text", "password")
     first = shown_ids(visit)[0]
-    visit.page.click(f'{ROWS}[data-id="{first}"] td:nth-child(2) a')
+    visit.page.click(f'{ROWS}[id="{first}"] td:nth-child(2) a')
     visit.page.wait_for_url(f"**/initiatives/{first}/")
     assert visit.page.inner_text("article h1") == register()[first]["title"]
     visit.page.go_back()
@@ -306,3 +307,105 @@ def test_without_javascript_the_full_table_is_there_and_the_form_is_not(
         "table.cireg-backlog thead th", "ths => ths.map(th => th.textContent.trim())"
     )
     assert headers[:3] == ["#", "Initiative", "Status"]
+
+
+# --- a register past the rows that always render ---------------------------------------------
+
+# Each reference initiative five times over: 70 rows. Past the 40th, a row's contents are laid
+# out only near the window (content-visibility in cireg.css), and the rows are flex boxes
+# with fixed columns rather than a table's layout.
+COPIES = 5
+ALWAYS_RENDERED = 40
+
+
+@pytest.fixture(scope="module")
+def larger(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The reference site with every initiative copied (`<id>-2` … `<id>-5`), served; yields
+    the site's address and the initiatives' YAML by id."""
+    from browser import serve_folder
+    from sitebuild import build_site, copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("larger") / "project")
+    for path in sorted((project / "initiatives").glob("*.yaml")):
+        for n in range(2, COPIES + 1):
+            path.with_name(f"{path.stem}-{n}.yaml").write_bytes(path.read_bytes())
+    built = build_site(project, strict=False)  # copies warn: their iteration links are one-way
+    assert built.ok, built.output
+    docs = {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in (project / "initiatives").glob("*.yaml")
+    }
+    with serve_folder(built.site) as url:
+        yield url, docs
+
+
+def haystack(initiative_id: str, doc: dict[str, Any]) -> str:
+    fields = [doc.get("title", ""), initiative_id, doc.get("owner", "")]
+    return " ".join(str(f) for f in fields + doc.get("services", []) + doc.get("tags", []))
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_each_keystroke_shows_exactly_the_matching_rows_of_a_larger_register(
+    open_context: Any, larger: Any, screen: str
+) -> None:
+    from browser import PHONE, start_visit
+
+    url, docs = larger
+    options = {"viewport": PHONE, "is_mobile": True} if screen == "phone" else {}
+    visit = start_visit(open_context(**options), url)
+    open_backlog(visit)
+    order = shown_ids(visit)
+    assert sorted(order) == sorted(docs) and len(order) > ALWAYS_RENDERED
+
+    def expected(typed: str) -> list[str]:
+        words = typed.casefold().split()
+        return [i for i in order if all(w in haystack(i, docs[i]).casefold() for w in words)]
+
+    visit.page.focus("#cireg-filter-text")
+    word = "network"
+    states = [word[:n] for n in range(1, len(word) + 1)]
+    states += [word[:n] for n in range(len(word) - 1, -1, -1)]
+    for typed in states:  # type the word key by key, then take it back the same way
+        if len(typed) > len(visit.page.input_value("#cireg-filter-text")):
+            visit.page.keyboard.type(typed[-1])
+        else:
+            visit.page.keyboard.press("Backspace")
+        assert visit.page.input_value("#cireg-filter-text") == typed
+        shown = expected(typed)
+        assert shown_ids(visit) == shown, typed
+        total = len(docs)
+        said = f"Showing all {total}" if len(shown) == total else f"Showing {len(shown)} of {total}"
+        assert count_text(visit).startswith(said), typed
+    narrowest = expected(word)
+    assert 0 < len(narrowest) < len(docs)
+    assert any(order.index(i) >= ALWAYS_RENDERED for i in narrowest), "reach the later rows"
+    assert not visit.problems(), visit.problems()
+
+
+def test_rows_past_those_always_rendered_line_up_and_open(open_context: Any, larger: Any) -> None:
+    """Every row's cells start where their column's header does, rendered or not, and a row
+    far down, filtered in, can be scrolled to and followed."""
+    from browser import start_visit
+
+    url, docs = larger
+    visit = start_visit(open_context(), url)
+    open_backlog(visit)
+    order = shown_ids(visit)
+    columns = visit.page.eval_on_selector_all(
+        "table.cireg-backlog thead th",
+        "ths => ths.map(th => Math.round(th.getBoundingClientRect().left))",
+    )
+    lefts = visit.page.eval_on_selector_all(
+        ROWS,
+        "rows => rows.map(r => [...r.cells].map(c => Math.round(c.getBoundingClientRect().left)))",
+    )
+    assert len(lefts) == len(docs) and all(row == columns for row in lefts)
+
+    visit.page.fill("#cireg-filter-text", "wifi")
+    last = shown_ids(visit)[-1]
+    assert order.index(last) >= ALWAYS_RENDERED
+    link = visit.page.locator(f'{ROWS}[id="{last}"] td:nth-child(2) a')
+    link.click()  # scrolls the row into view first, as a reader would
+    visit.page.wait_for_url(f"**/initiatives/{last}/")
+    assert visit.page.inner_text("article h1") == docs[last]["title"]
+    assert not visit.problems(), visit.problems()

@@ -197,9 +197,10 @@ def test_backlog_rows_are_cards_on_a_phone(open_context: Any, site_url: str) -> 
     visit.page.select_option("#cireg-filter-status", "done")
     visit.page.select_option("#cireg-sort", "title")
     shown = visit.page.eval_on_selector_all(
-        "table.cireg-backlog tbody tr", "rs => rs.filter(r => !r.hidden).length"
+        "table.cireg-backlog tbody tr", "rs => rs.filter(r => r.offsetParent !== null).length"
     )
     assert 0 < shown < len(INITIATIVE_IDS)
+    assert f"Showing {shown} of" in visit.page.inner_text("#cireg-count")
     assert not visit.problems(), visit.problems()
 
 

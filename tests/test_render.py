@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from cireg.check import check_register
 from cireg.model import PRIORITY_RANK, STATUSES, Completeness, StepReport
@@ -22,6 +22,7 @@ from cireg.render.badges import (
 )
 from cireg.render.layout import SiteLayout
 from cireg.render.pages import (
+    DASH,
     SiteContext,
     front_matter,
     render_backlog_page,
@@ -313,6 +314,15 @@ def options(soup: BeautifulSoup, name: str) -> list[str]:
     return [str(o["value"]) for o in soup.select(f'#cireg-filters [name="{name}"] option')]
 
 
+def row_id(row: Tag) -> str:
+    """The initiative of a backlog row: the id it shows, which is what the script reads."""
+    return row.select("td")[1].select_one("code").get_text()
+
+
+def backlog_rows(soup: BeautifulSoup) -> dict[str, Tag]:
+    return {row_id(r): r for r in soup.select("table.cireg-backlog tbody tr")}
+
+
 def test_backlog_form_is_hidden_until_the_script_shows_it(reference) -> None:
     form = backlog_soup(reference).select_one("form#cireg-filters")
     assert form is not None and form.has_attr("hidden")
@@ -348,15 +358,23 @@ def test_every_sortable_header_is_a_sort_choice(reference) -> None:
 
 
 def test_rows_carry_what_filtering_and_sorting_need(reference) -> None:
+    """The script reads status and priority from their cells, and a row's activities as
+    positions among the activity options (1 for the first)."""
     soup = backlog_soup(reference)
-    rows = {str(r["data-id"]): r for r in soup.select("table.cireg-backlog tbody tr")}
+    rows = backlog_rows(soup)
+    activities = options(soup, "activity")
+    shown = [row_id(r) for r in soup.select("table.cireg-backlog tbody tr")]
+    assert sorted(shown) == sorted(i.id for i in reference.initiatives)
     for initiative in reference.initiatives:
         row = rows[initiative.id]
-        assert row["data-status"] == initiative.status
-        assert row["data-priority"] == (initiative.priority or "none")
-        assert row["data-activity"].split() == initiative.value_chain
-        assert row["data-terms"] == " · ".join(initiative.services + initiative.tags)
         cells = row.select("td")
+        assert row["id"] == initiative.id  # an address can point at the row
+        assert cells[2].get_text() == initiative.status
+        assert cells[4].get_text() == (initiative.priority or DASH)
+        positions = [int(n) for n in row["data-activity"].split()]
+        assert [activities[n] for n in positions] == initiative.value_chain
+        assert row["data-terms"] == " · ".join(initiative.services + initiative.tags)
+        assert not row.has_attr("data-status")  # only a row whose file could not be read
         assert float(cells[5]["data-sort"]) == pytest.approx(
             -initiative.value_effort_score, rel=1e-3
         )
@@ -366,10 +384,7 @@ def test_rows_carry_what_filtering_and_sorting_need(reference) -> None:
 
 def test_outcome_sort_key_is_empty_without_an_outcome(reference) -> None:
     soup = backlog_soup(reference)
-    keys = {
-        str(r["data-id"]): r.select("td")[8]["data-sort"]
-        for r in soup.select("table.cireg-backlog tbody tr")
-    }
+    keys = {key: row.select("td")[8]["data-sort"] for key, row in backlog_rows(soup).items()}
     verified = {i.id for i in reference.initiatives if isinstance(i.step("verification"), dict)}
     assert {k for k, v in keys.items() if v != ""} <= verified
     assert set(keys.values()) <= {"", "0", "1", "2"}
@@ -378,8 +393,9 @@ def test_outcome_sort_key_is_empty_without_an_outcome(reference) -> None:
 def test_unreadable_files_are_a_status_choice_and_rows(reference) -> None:
     soup = backlog_soup(reference, [("broken-one", "initiatives/broken-one.yaml")])
     assert options(soup, "status")[-1] == "unreadable"
-    row = soup.select_one('tr[data-id="broken-one"]')
-    assert row["data-status"] == "unreadable" and row["data-priority"] == "none"
+    row = backlog_rows(soup)["broken-one"]
+    assert row["data-status"] == "unreadable"
+    assert [cell.get_text() for cell in row.select("td")[2:]] == [DASH] * 7  # priority: none
 
 
 def test_author_text_in_facets_stays_text(register) -> None:
@@ -395,7 +411,7 @@ def test_author_text_in_facets_stays_text(register) -> None:
     soup = backlog_soup(check_register(str(folder), TODAY))
     assert soup.find("script") is None
     assert options(soup, "owner")[1] == '"><script>alert(1)</script>'
-    row = soup.select_one('tr[data-id="odd-owner"]')
+    row = backlog_rows(soup)["odd-owner"]
     assert row["data-terms"] == '" onmouseover="x' and not row.has_attr("onmouseover")
 
 

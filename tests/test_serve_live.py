@@ -265,8 +265,10 @@ def backlog_row(server: Server, initiative_id: str, present: bool) -> Check:
         status, soup = server.get("backlog/")
         if soup is None:
             return f"HTTP {status} for the backlog"
-        row = soup.find("tr", attrs={"data-id": initiative_id})
-        if (row is not None) == present:
+        shown = [
+            code.get_text() for code in soup.select("table.cireg-backlog td:nth-child(2) code")
+        ]
+        if (initiative_id in shown) == present:
             return None
         return f"the backlog {'lacks' if present else 'still has'} a row for {initiative_id}"
 

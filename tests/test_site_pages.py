@@ -360,7 +360,10 @@ def backlog_rows(site: Build) -> list[Tag]:
 
 
 def row_id(row: Tag) -> str:
-    return str(row["data-id"])
+    """The initiative of a backlog row: the id the row shows (and the script reads)."""
+    code = row.select("td")[1].find("code")
+    assert isinstance(code, Tag)
+    return code.get_text()
 
 
 def all_html_pages(site: Build) -> Iterator[str]:

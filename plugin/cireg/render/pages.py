@@ -17,7 +17,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import (
+    BytecodeCache,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+)
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from cireg.findings import Finding
@@ -121,6 +129,7 @@ class SiteContext:
             keep_trailing_newline=True,
             undefined=StrictUndefined,
             finalize=_finalize,
+            bytecode_cache=_COMPILED_TEMPLATES,
         )
         self.env.filters["md"] = lambda text: Markup(markdown_to_html(text)) if text else ""
         self.env.filters["code_spans"] = code_spans
@@ -155,6 +164,27 @@ class SiteContext:
             **values,
         )
         return RenderedPage(markdown, self._blocks)
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates kept for the life of the process. Every build makes a new
+    Environment; compiling the templates again cost more than the rest of a rebuild's
+    rendering. Jinja keys each by name and checks its source's checksum, so an edited
+    template (in a site's `templates_dir`) compiles afresh."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED_TEMPLATES = _CompiledTemplates()
 
 
 def _finalize(value: Any) -> Any:
@@ -277,6 +307,18 @@ def render_backlog_page(
     script ranks a column by the order of its facet's options, so orders live here only."""
     page_src = site.layout.backlog_page
     initiatives = site.register.initiatives
+    statuses = {i.status for i in initiatives}
+    priorities = {i.priority or "none" for i in initiatives}
+    activities = {a for i in initiatives for a in i.value_chain}
+    facets = {
+        "status": [s for s in STATUSES if s in statuses] + (["unreadable"] if unreadable else []),
+        "priority": [p for p in (*PRIORITY_RANK, "none") if p in priorities],
+        "owner": sorted({i.owner for i in initiatives if i.owner}, key=str.casefold),
+        "activity": [a for a in VALUE_CHAIN_NAMES if a in activities],
+    }
+    # A row names its activities by their option's position (1 for the first): a few bytes
+    # instead of names like "design-and-transition", on every one of thousands of rows.
+    activity_option = {a: str(n) for n, a in enumerate(facets["activity"], start=1)}
     rows = []
     for position, initiative in enumerate(initiatives, start=1):
         states = step_states(initiative)
@@ -290,6 +332,9 @@ def render_backlog_page(
                 "value_rank": f"{-initiative.value_effort_score:.4g}",
                 "steps_rank": -sum({"complete": 2, "partial": 1}.get(s, 0) for _, s in states),
                 "outcome_rank": OUTCOME_RANK.get(outcome or "", ""),
+                "activities": " ".join(
+                    activity_option[a] for a in initiative.value_chain if a in activity_option
+                ),
                 "terms": " · ".join([*initiative.services, *initiative.tags]),
                 "stale": initiative.is_stale(site.today),
                 "overdue": bool(initiative.overdue_objectives(site.today)),
@@ -297,15 +342,6 @@ def render_backlog_page(
                 "errors": sum(1 for f in initiative.findings if f.is_error),
             }
         )
-    statuses = {i.status for i in initiatives}
-    priorities = {i.priority or "none" for i in initiatives}
-    activities = {a for i in initiatives for a in i.value_chain}
-    facets = {
-        "status": [s for s in STATUSES if s in statuses] + (["unreadable"] if unreadable else []),
-        "priority": [p for p in (*PRIORITY_RANK, "none") if p in priorities],
-        "owner": sorted({i.owner for i in initiatives if i.owner}, key=str.casefold),
-        "activity": [a for a in VALUE_CHAIN_NAMES if a in activities],
-    }
     return site.render(
         "backlog.md.j2",
         page_src,
@@ -357,10 +393,10 @@ def render_principles_page(site: SiteContext) -> RenderedPage:
 def register_figures(site: SiteContext) -> dict[str, Any]:
     initiatives = site.register.initiatives
     by_status = Counter(i.status for i in initiatives)
-    completeness = {
-        step.key: Counter(state for i in initiatives for s, state in step_states(i) if s is step)
-        for step in STEPS
-    }
+    completeness: dict[str, Counter[str]] = {step.key: Counter() for step in STEPS}
+    for initiative in initiatives:
+        for step, state in step_states(initiative):
+            completeness[step.key][state] += 1
     outcomes = Counter(outcome_of(i) for i in initiatives if outcome_of(i) is not None)
     objective_states = Counter(o.state for i in initiatives for o in i.objectives if o.state)
     return {
