@@ -385,8 +385,10 @@ Measured on {date}, {rounds} rounds, on:
   in the plugin's event handlers.
 - **Browser**: the backlog page is opened in Debian's Chromium, headless; a word is typed into
   the filter one key at a time, and each keystroke is timed in the page with
-  `performance.now()` until the layout it causes is done. The floor shows and hides the same
-  rows and nothing else.
+  `performance.now()` until the layout it causes is done, plus the work of the frames after
+  it (rows far from the window are laid out only when they come near it). The floor shows
+  and hides the same rows, timed the same way, and does nothing else. Each round types a
+  twelve-character word and clears it: 13 keystrokes a round.
 
 Wall-clock medians of the same runs:
 
@@ -397,7 +399,7 @@ On a machine set up as the README says (`python3 -m pip install -e '.[test]'`, a
 `apt-get install chromium` for the browser row):
 
 ```sh
-python3 benchmarks/run.py                      # prints the table; about ten minutes
+python3 benchmarks/run.py                      # prints the table; about twelve minutes
 python3 benchmarks/run.py --page site_src/performance.md   # and writes this page
 python3 benchmarks/run.py --quick              # tiny registers, once: checks the suite runs
 ```
