@@ -75,3 +75,25 @@ def test_the_suite_runs_every_measurement_and_its_page_holds_what_it_printed(
     assert "\n".join(printed) in text  # the very table the command printed
     assert "## Reproduce" in text and "python3 benchmarks/run.py" in text
     assert "Python 3." in text and "cores" in text
+
+
+def test_the_published_performance_page_holds_a_whole_run() -> None:
+    """site_src/performance.md is written by `benchmarks/run.py --page`: every measurement
+    is in its table, each with its target and verdict (the figures are that run's)."""
+    text = (REPO / "site_src" / "performance.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert rows[0] == "| Measurement | cireg | Floor | Ratio | Target | Met |"
+    measures = [row.split(" | ")[0] for row in rows]
+    for expected in (
+        "| Validate 2,000 initiatives: `cireg validate`",
+        "| Validate 2,000 initiatives: `check-jsonschema`",
+        "| Build 1,000:",
+        "| Scaling: build with the plugin, 2,000 / 500",
+        "| HTML bytes per initiative page, 2,000 / 500",
+        "| Peak memory building 2,000",
+        "| Edit loop, 2,000 initiatives",
+        "| Backlog page of 2,000 initiatives",
+        "| Backlog filter in headless Chromium, 2,000 rows",
+    ):
+        assert any(m.startswith(expected) for m in measures), expected
+    assert "Measured on 20" in text and "## Reproduce" in text
