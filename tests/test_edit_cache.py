@@ -141,3 +141,24 @@ def test_a_served_rebuild_after_edits_is_byte_for_byte_the_cold_build(tmp_path: 
     assert [name for name in served if served[name] != cold[name]] == []
     page = served["initiatives/exam-desk-response/index.html"].decode("utf-8")
     assert "Renamed -- " in page
+
+
+def test_register_json_assembled_from_record_texts_is_the_plain_dump(tmp_path: Path) -> None:
+    """register.json is put together from each initiative's record text (so that serve can
+    keep it); it must be exactly the dump of the whole record, unreadable files included."""
+    import json
+
+    from cireg.render.register_json import register_record, render_register_json
+
+    folder = _copy_register(tmp_path)
+    (folder / "broken.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    (folder / "odd.yaml").write_text('title: "a <b> & \\"c\\""\nstatus: idea\n', encoding="utf-8")
+    register = check_register(str(folder), TODAY)
+    plain = json.dumps(register_record(register, TODAY), ensure_ascii=False, separators=(",", ":"))
+    expected = plain.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    assert render_register_json(register, TODAY) == expected + "\n"
+    memo = RenderMemo()
+    memo.begin("site", [i.id for i in register.initiatives])
+    assert render_register_json(register, TODAY, memo) == expected + "\n"
+    assert render_register_json(register, TODAY, memo) == expected + "\n"  # from the memo
+    assert memo.hits == len(register.initiatives)

@@ -26,7 +26,7 @@ from cireg import __version__
 from cireg.model import Initiative, Register, text_of
 from cireg.render.formatting import format_quantity
 from cireg.render.layout import SiteLayout
-from cireg.render.memo import RenderMemo
+from cireg.render.memo import RenderMemo, recall
 from cireg.render.text import xml_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -66,10 +66,7 @@ def feed_events(
     """Every event of the register up to `today` (or the newest `limit`), newest first."""
     ranked: list[tuple[int, int, int, int, int, tuple[Any, ...]]] = []
     for position, initiative in enumerate(register.initiatives):
-        if memo is None:
-            events = _events_of(initiative, today)
-        else:
-            events = memo.get("feed", initiative, today, partial(_events_of, initiative, today))
+        events = recall(memo, "feed", initiative, today, partial(_events_of, initiative, today))
         # Later in the file counts as newer on the same day (a log is written in order).
         ranked.extend((e[0], position, e[1], e[2], i, e[3]) for i, e in enumerate(events))
     chosen = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)

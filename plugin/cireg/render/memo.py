@@ -46,3 +46,14 @@ class RenderMemo:
         value = make()
         self._entries[key] = (initiative, inputs, value)
         return value
+
+
+def recall(
+    memo: RenderMemo | None,
+    kind: str,
+    initiative: Initiative,
+    inputs: Hashable,
+    make: Callable[[], T],
+) -> T:
+    """`memo.get(...)`, or simply `make()` where nothing is kept (a one-off build)."""
+    return make() if memo is None else memo.get(kind, initiative, inputs, make)

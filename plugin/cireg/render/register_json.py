@@ -15,7 +15,7 @@ from cireg import __version__
 from cireg.model import Initiative, Kpi, Measurement, Objective, Register, number_of
 from cireg.principles import STEPS
 from cireg.render.badges import badge_state
-from cireg.render.memo import RenderMemo
+from cireg.render.memo import RenderMemo, recall
 
 FORMAT_VERSION = 1
 
@@ -165,10 +165,9 @@ def register_record(register: Register, today: dt.date, records: bool = True) ->
 
 
 def render_register_json(register: Register, today: dt.date, memo: RenderMemo | None = None) -> str:
-    """register.json as compact text. With a memo, an initiative's record is the text kept
-    from the last build when the initiative did not change; its position goes in fresh."""
-    if memo is None:
-        return _finish(_dumps(register_record(register, today)))
+    """register.json as compact text: the same as dumping `register_record`, assembled from
+    each initiative's record text so that a memo can keep that text from the last build
+    when the initiative did not change; its position goes in fresh."""
     # JSON escapes every quote inside a string, so these keys cannot occur in any value.
     head, _, tail = _dumps(register_record(register, today, records=False)).partition(
         '"initiatives":[]'
@@ -176,8 +175,8 @@ def render_register_json(register: Register, today: dt.date, memo: RenderMemo | 
     records = []
     for position, initiative in enumerate(register.initiatives, start=1):
         inputs = (tuple(initiative.findings), today)
-        before, after = memo.get(
-            "json", initiative, inputs, partial(_record_text, initiative, today)
+        before, after = recall(
+            memo, "json", initiative, inputs, partial(_record_text, initiative, today)
         )
         records.append(f"{before}{position}{after}")
     return _finish(f'{head}"initiatives":[{",".join(records)}]{tail}')

@@ -17,7 +17,7 @@ from cireg.model import Initiative
 from cireg.render.badges import STATES, render_state_badge, render_steps_badge, step_states
 from cireg.render.feed import render_feed
 from cireg.render.format_reference import render_format_reference
-from cireg.render.memo import RenderMemo
+from cireg.render.memo import RenderMemo, recall
 from cireg.render.pages import (
     FIGURES,
     RenderedPage,
@@ -65,17 +65,11 @@ def register_site_files(site: SiteContext, memo: RenderMemo | None = None) -> li
     for initiative in register.initiatives:
         make_page = partial(render_initiative_page, initiative, site)
         make_badge = partial(_steps_badge, initiative)
-        if memo is None:
-            page, badge = make_page(), make_badge()
-        else:
-            # A page also shows the initiative's findings and links to the iterations that
-            # exist; an edit elsewhere may change either.
-            links = (
-                initiative.previous_iteration in site.ids,
-                initiative.next_iteration in site.ids,
-            )
-            page = memo.get("page", initiative, (tuple(initiative.findings), links), make_page)
-            badge = memo.get("badge", initiative, (), make_badge)
+        # A page also shows the initiative's findings and links to the iterations that
+        # exist; an edit elsewhere may change either.
+        links = (initiative.previous_iteration in site.ids, initiative.next_iteration in site.ids)
+        page = recall(memo, "page", initiative, (tuple(initiative.findings), links), make_page)
+        badge = recall(memo, "badge", initiative, (), make_badge)
         out.append(
             SiteFile(
                 layout.initiative_page(initiative.id), page, in_nav=False, source=initiative.source
