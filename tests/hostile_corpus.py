@@ -143,6 +143,27 @@ CASES: tuple[HostileCase, ...] = (
         },
         {"python-tag.yaml": [("yaml-syntax", 3, 8)]},
     ),
+    HostileCase(
+        "python-tag-on-a-key",
+        {"python-tag-on-a-key.yaml": IDEA + "!!python/name:os.system extra: x\n"},
+        {"python-tag-on-a-key.yaml": [("yaml-syntax", 8, 1)]},
+    ),
+    HostileCase(
+        "int-tag-on-a-word-key",
+        {"int-tag-on-a-word-key.yaml": replace_line(IDEA, 3, "!!int owner: Desk lead\n")},
+        {"int-tag-on-a-word-key.yaml": [("yaml-syntax", 3, 1)]},
+    ),
+    # --- characters libyaml (YAML 1.1) takes for line breaks, editors and git do not -------
+    HostileCase(
+        "line-separators-in-values",
+        {
+            "line-separators-in-values.yaml": replace_line(
+                IDEA, 1, "title: One\u2028two\u2029three\u0085four \u2028\u2028\u2028\n"
+            )
+            + "unknown_key: x\n"
+        },
+        {"line-separators-in-values.yaml": [("schema", 8, 1)]},
+    ),
     # --- size and depth -----------------------------------------------------------------------
     HostileCase(
         "deep-sequences",

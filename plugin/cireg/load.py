@@ -36,21 +36,27 @@ from yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
+from yaml.parser import Parser as _PyParser
+from yaml.reader import Reader as _Reader
+from yaml.scanner import Scanner as _Scanner
 
 from cireg.findings import START, Finding, Position, make_finding
 
+
+class _PurePythonParser(_Reader, _Scanner, _PyParser):
+    """PyYAML's pure-Python parser: no nesting limit of its own, events one at a time."""
+
+    def __init__(self, stream: bytes) -> None:
+        _Reader.__init__(self, stream)
+        _Scanner.__init__(self)
+        _PyParser.__init__(self)
+
+
+_Parser: Any
 try:  # the C parser is what makes loading fast; fall back so cireg still works without it
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.parser import Parser as _PyParser
-    from yaml.reader import Reader as _Reader
-    from yaml.scanner import Scanner as _Scanner
-
-    class _Parser(_Reader, _Scanner, _PyParser):  # type: ignore[no-redef]
-        def __init__(self, stream: bytes) -> None:
-            _Reader.__init__(self, stream)
-            _Scanner.__init__(self)
-            _PyParser.__init__(self)
+    _Parser = _PurePythonParser
 
 
 MAX_BYTES = 256 * 1024
@@ -295,8 +301,64 @@ def load_bytes(path: str, data: bytes) -> LoadResult:
             "UTF-8 character; save the file as UTF-8",
         )
 
-    builder = _Builder(path, findings)
-    parser = _Parser(data)
+    if _LIBYAML_BREAKS.search(data):
+        data, restore = _hide_libyaml_breaks(data)
+    else:
+        restore = None
+    result = _parse(path, data, _Parser, restore)
+    if isinstance(result, _NestedTooDeepForLibyaml):
+        # libyaml 0.2.5 stops at 1,000 levels, and in flow context its scanner reads that far
+        # ahead before the builder meets the 33rd level. Everything up to where libyaml gave
+        # up holds the 33rd level: parsed again, the builder reports it at its place.
+        result = _parse(path, _up_to(data, result.line, result.column), _Parser, restore)
+        if isinstance(result, _NestedTooDeepForLibyaml):  # pragma: no cover - cannot recur
+            result = LoadResult(None, [_too_deep(path, START)])
+    return result
+
+
+class _NestedTooDeepForLibyaml:
+    """libyaml refused the nesting at this 0-based line and column."""
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+
+
+def _up_to(data: bytes, line: int, column: int) -> bytes:
+    """The bytes before a 0-based line and column (columns count characters)."""
+    lines = data.decode("utf-8").split("\n")
+    return "\n".join([*lines[:line], lines[line][:column]]).encode("utf-8")
+
+
+# libyaml reads YAML 1.1, where NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR break lines;
+# in YAML 1.2, in editors, git and GitHub they are ordinary characters. Hidden behind
+# private-use stand-ins while parsing, they stay in values and count no lines.
+_LIBYAML_BREAKS = re.compile("[\u0085\u2028\u2029]".encode())
+
+
+def _hide_libyaml_breaks(data: bytes) -> tuple[bytes, dict[int, str]]:
+    text = data.decode("utf-8")
+    stand_ins = (chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+    hidden: dict[int, str] = {}
+    restore: dict[int, str] = {}
+    for character in "\u0085\u2028\u2029":
+        if character in text:
+            stand_in = next(stand_ins)
+            hidden[ord(character)] = stand_in
+            restore[ord(stand_in)] = character
+    return text.translate(hidden).encode("utf-8"), restore
+
+
+def _parse(
+    path: str, data: bytes, parser_class: Any, restore: dict[int, str] | None
+) -> LoadResult | _NestedTooDeepForLibyaml:
+    findings: list[Finding] = []
+
+    def fail(where: Position, rule: str, message: str) -> LoadResult:
+        findings.append(make_finding(path, where, rule, message))
+        return LoadResult(None, findings)
+
+    builder = _Builder(path, findings, restore)
+    parser = parser_class(data)
     try:
         document = builder.build(parser)
     except _Abort:
@@ -310,6 +372,8 @@ def load_bytes(path: str, data: bytes) -> LoadResult:
         )
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        if mark is not None and "maximum nesting depth" in str(getattr(error, "problem", "")):
+            return _NestedTooDeepForLibyaml(mark.line, mark.column)
         where = Position(mark.line + 1, mark.column + 1) if mark is not None else START
         return fail(where, "yaml-syntax", _syntax_message(error))
     finally:
@@ -352,6 +416,15 @@ def read_file(path: str, shown: str) -> bytes | LoadResult:
     return data
 
 
+def _too_deep(path: str, where: Position) -> Finding:
+    return make_finding(
+        path,
+        where,
+        "too-large",
+        f"nesting is deeper than {MAX_DEPTH} levels; an initiative never needs that many",
+    )
+
+
 def _too_large(path: str, size: int) -> Finding:
     return make_finding(
         path,
@@ -365,9 +438,13 @@ def _too_large(path: str, size: int) -> Finding:
 class _Builder:
     """Turns one event stream into a Document, recording findings as it goes."""
 
-    def __init__(self, path: str, findings: list[Finding]) -> None:
+    def __init__(
+        self, path: str, findings: list[Finding], restore: dict[int, str] | None = None
+    ) -> None:
         self.path = path
         self.findings = findings
+        # stand-in -> the character it hides (see _hide_libyaml_breaks), or None
+        self.restore = restore
         self.first_anchor: tuple[Any, str] | None = None
         self.unsafe_numbers: list[tuple[int, int, str]] = []
 
@@ -382,24 +459,30 @@ class _Builder:
 
     def _scalar_value(self, event: ScalarEvent) -> Any:
         tag = event.tag
+        text = event.value if self.restore is None else event.value.translate(self.restore)
         if tag is None:
-            return resolve_plain(event.value) if event.implicit[0] else event.value
+            return resolve_plain(text) if event.implicit[0] else text
         if tag == "!":  # the non-specific tag: a string
-            return event.value
+            return text
         if tag in (_STR, _INT, _FLOAT_TAG, _BOOL, _NULL):
             try:
-                return _resolve_tagged(event.value, tag)
+                return _resolve_tagged(text, tag)
             except ValueError:
                 raise self._abort(
                     event.start_mark,
                     "yaml-syntax",
-                    f"`{_short(event.value)}` is not a valid {tag[len(_TAG) :]} for its tag "
-                    f"`{tag}`",
+                    f"`{_short(text)}` is not a valid {tag[len(_TAG) :]} for its tag "
+                    f"`{_shown_tag(tag)}`",
                 ) from None
-        raise self._abort(
-            event.start_mark,
+        raise self._tag_refused(event.start_mark, tag)
+
+    def _tag_refused(self, mark: Any, tag: str) -> _Abort:
+        # Keys too: a tag on a key is how `!!python/name:` payloads try to slip through.
+        return self._abort(
+            mark,
             "yaml-syntax",
-            f"the tag `{tag}` is not supported; remove it (initiative files use plain YAML)",
+            f"the tag `{_shown_tag(tag)}` is not supported; remove it (initiative files use "
+            "plain YAML)",
         )
 
     def _check_anchor(self, event: Any) -> None:
@@ -409,6 +492,7 @@ class _Builder:
 
     def build(self, parser: Any) -> Document | None:
         get_event = parser.get_event
+        restore = self.restore
         get_event()  # StreamStartEvent
         first = get_event()
         if isinstance(first, StreamEndEvent):
@@ -431,9 +515,12 @@ class _Builder:
                     self._check_anchor(event)
                 mark = event.start_mark
                 if is_mapping and key is None:
+                    if event.tag is not None:
+                        raise self._tag_refused(mark, event.tag)
+                    key = event.value if restore is None else event.value.translate(restore)
                     # The same few dozen keys recur in every file of a register: one string
                     # each, not one per occurrence.
-                    key = event.value if len(event.value) > 40 else intern(event.value)
+                    key = key if len(key) > 40 else intern(key)
                     key_line, key_column = mark.line, mark.column
                     continue
                 value = self._scalar_value(event)
@@ -450,20 +537,12 @@ class _Builder:
                         mark, "yaml-syntax", "a key must be a plain word, not a list or mapping"
                     )
                 if event.tag not in _COLLECTION_TAGS:
-                    raise self._abort(
-                        mark,
-                        "yaml-syntax",
-                        f"the tag `{event.tag}` is not supported; remove it (initiative files use "
-                        "plain YAML)",
-                    )
+                    raise self._tag_refused(mark, event.tag)
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise self._abort(
-                        mark,
-                        "too-large",
-                        f"nesting is deeper than {MAX_DEPTH} levels; an initiative never needs "
-                        "that many",
-                    )
+                    position = Position(mark.line + 1, mark.column + 1)
+                    self.findings.append(_too_deep(self.path, position))
+                    raise _Abort()
                 value = {} if cls is MappingStartEvent else []
                 is_collection = True
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
@@ -532,6 +611,11 @@ class _Builder:
                 "a second YAML document starts here; an initiative file holds exactly one",
             )
         return Document(self.path, root, root_span, spans, self.unsafe_numbers)
+
+
+def _shown_tag(tag: str) -> str:
+    """A tag as it is written in the file: `!!int`, not `tag:yaml.org,2002:int`."""
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else _short(tag)
 
 
 def _short(text: str, limit: int = 60) -> str:
