@@ -29,20 +29,55 @@ class TodayError(ValueError):
     """`--today` or `SOURCE_DATE_EPOCH` does not name a date."""
 
 
+def today_option(value: object) -> dt.date | None:
+    """The plugin's `today` option as YAML read it: a date, a `YYYY-MM-DD` string, or unset."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):  # YAML reads `2026-11-21 10:00:00` as a time
+        raise TodayError(f"must be a date written YYYY-MM-DD, without a time; got {value}")
+    if isinstance(value, dt.date):
+        return _checked_today(value)
+    parsed = parse_date(value)
+    if parsed is None:
+        raise TodayError(f"must be a date written YYYY-MM-DD; got {value!r}")
+    return _checked_today(parsed)
+
+
+# Commands count days and quarters from today (a review date a quarter on, an example dated
+# a month back): keep well inside the calendar Python can count in.
+EARLIEST_TODAY, LATEST_TODAY = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
+
+
+def _checked_today(day: dt.date) -> dt.date:
+    if not EARLIEST_TODAY <= day <= LATEST_TODAY:
+        raise TodayError(
+            f"must be a date from {EARLIEST_TODAY.isoformat()} to {LATEST_TODAY.isoformat()}; "
+            f"got {day.isoformat()}"
+        )
+    return day
+
+
 def resolve_today(option: str | None, environ: dict[str, str] | None = None) -> dt.date:
     """Today for date rules: `--today`, else `SOURCE_DATE_EPOCH` (UTC), else the local date."""
     if option is not None:
         parsed = parse_date(option)
         if parsed is None:
             raise TodayError(f"--today must be a date written YYYY-MM-DD; got {option!r}")
-        return parsed
+        try:
+            return _checked_today(parsed)
+        except TodayError as error:
+            raise TodayError(f"--today {error}") from None
     env = os.environ if environ is None else environ
     epoch = env.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+            day = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
         except (ValueError, OverflowError, OSError):
             raise TodayError(
                 f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970; got {epoch!r}"
             ) from None
+        try:
+            return _checked_today(day)
+        except TodayError as error:
+            raise TodayError(f"SOURCE_DATE_EPOCH {error}") from None
     return dt.date.today()

@@ -63,6 +63,14 @@ def id_problem(initiative_id: str) -> str | None:
 
 def scan_folder(folder: str, display: DisplayPath) -> tuple[list[Candidate], list[Finding], int]:
     """The initiatives of `folder`, the file-name findings, and how many entries were seen."""
+    if os.path.islink(folder.rstrip("/" + os.sep) or folder):
+        # The same rule as for the files in it: a link could lead anywhere, so nothing of what
+        # it points at is read or published.
+        message = (
+            f"the register folder `{os.path.basename(folder.rstrip('/' + os.sep))}` is a "
+            "symbolic link; a register is a real folder (links are never followed)"
+        )
+        return [], [make_finding(display(folder), START, "file-name", message)], 1
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as error:
