@@ -224,6 +224,21 @@ def test_init_never_replaces_a_link_or_a_folder(
 HOSTILE_NAME = 'Ops "Team": #1 <script>alert(1)</script> *bold* & `code`\nsecond line'
 
 
+@pytest.mark.parametrize("in_the_way", ["initiatives", ".github", "site_src"])
+def test_init_writes_nothing_when_a_file_stands_where_a_folder_goes(
+    cli: Cli, tmp_path: Path, in_the_way: str
+) -> None:
+    """Everything is checked first: never a half-made register, with --force neither."""
+    target = tmp_path / "register"
+    target.mkdir()
+    (target / in_the_way).write_text("mine\n")
+    for force in ((), ("--force",)):
+        result = cli("init", str(target), "--today", TODAY_TEXT, *force, cwd=tmp_path)
+        assert result.code == 2, result.out + result.err
+        assert "nothing was written" in result.err and "is not a folder" in result.err
+        assert snapshot(target) == {in_the_way: b"mine\n"}
+
+
 def test_a_hostile_site_name_stays_text(cli: Cli, tmp_path: Path) -> None:
     target = init_register(cli, tmp_path / "register", "--name", HOSTILE_NAME)
     config = yaml.safe_load((target / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -332,6 +347,9 @@ def test_github_workflow(made: Path) -> None:
     assert "pull_request" in triggers
     assert triggers["push"]["branches"] == ["main"]
     assert workflow["permissions"] == {"contents": "read"}
+    # A newer push cancels a pull request's run, never a Pages deployment of main under way.
+    concurrency = workflow["concurrency"]
+    assert concurrency["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
     jobs = workflow["jobs"]
 
     validate_runs = [step.get("run", "") for step in steps_of(jobs["validate"])]

@@ -163,6 +163,44 @@ def test_a_folder_it_did_not_make_is_never_replaced(tmp_path: Path) -> None:
     )
 
 
+def test_an_output_folder_that_is_a_link_is_refused(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.md").write_text("keep\n")
+    (project / "out").symlink_to(elsewhere, target_is_directory=True)
+    done = generate(project, "out")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "is a symbolic link" in done.stderr and "internal error" not in done.stderr
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.md"]
+    assert not (project / "mkdocs.plain.yml").exists()
+
+
+@pytest.mark.parametrize("target", ["mkdocs.yml", "./mkdocs.yml", "hand-written.yml"])
+def test_the_plain_configuration_never_replaces_one_written_by_hand(
+    tmp_path: Path, target: str
+) -> None:
+    """Not the site's own mkdocs.yml, nor any file an earlier run did not write; checked
+    before anything is written."""
+    project = copy_project(tmp_path / "project")
+    (project / "hand-written.yml").write_text("site_name: mine\n")
+    before = {name: (project / name).read_bytes() for name in ("mkdocs.yml", "hand-written.yml")}
+    done = run_cireg(
+        "generate", "out", "--mkdocs-yml", target, cwd=project, env={"NO_MKDOCS_2_WARNING": "1"}
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "name a new file" in done.stderr
+    assert {name: (project / name).read_bytes() for name in before} == before
+    assert not (project / "out").exists()
+
+
+def test_a_plain_configuration_from_an_earlier_run_is_replaced(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    assert generate(project).returncode == 0
+    again = generate(project)
+    assert again.returncode == 0, again.stderr
+
+
 def test_a_register_with_errors_generates_nothing(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     broken = project / "initiatives" / "broken-thing.yaml"

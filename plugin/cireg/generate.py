@@ -85,6 +85,8 @@ def generate(
     config, plugin = load_site(config_file, today)
     out = os.path.abspath(out)
     _check_out(out, config)
+    if mkdocs_yml is not None:
+        _check_plain_config_target(mkdocs_yml, config_file, out)
     try:
         site = plugin.site_context(config)
     except PluginError as error:
@@ -141,6 +143,8 @@ def _check_out(out: str, config: MkDocsConfig) -> None:
         raise GenerateError(
             f"the output folder {out} overlaps the docs folder {docs}; choose another one"
         )
+    if os.path.islink(out):
+        raise GenerateError(f"{out} is a symbolic link; give a real folder (or a new name)")
     if os.path.exists(out):
         if not os.path.isdir(out):
             raise GenerateError(f"{out} exists and is not a folder")
@@ -148,6 +152,36 @@ def _check_out(out: str, config: MkDocsConfig) -> None:
             raise GenerateError(
                 f"{out} is not empty and was not made by `cireg generate`; choose an empty "
                 "or new folder (cireg only replaces folders it made)"
+            )
+
+
+_PLAIN_CONFIG_HEADER = "# Made by `cireg generate` from "
+
+
+def _check_plain_config_target(target: str, config_file: str, out: str) -> None:
+    """The plain configuration may replace only one that an earlier run wrote: never the
+    site's own mkdocs.yml, nor any other file someone wrote by hand."""
+    if os.path.abspath(target) == os.path.abspath(config_file) or (
+        os.path.exists(target) and os.path.samefile(target, config_file)
+    ):
+        raise GenerateError(
+            f"--mkdocs-yml {target} is the site's own configuration; name a new file "
+            "(mkdocs.plain.yml, say)"
+        )
+    if _inside(os.path.abspath(target), out):
+        raise GenerateError(f"--mkdocs-yml {target} is inside the output folder; put it beside it")
+    if os.path.islink(target) or os.path.isdir(target):
+        raise GenerateError(f"--mkdocs-yml {target} is a link or a folder; name a new file")
+    if os.path.exists(target):
+        try:
+            with open(target, encoding="utf-8-sig") as handle:
+                first_line = handle.readline()
+        except (OSError, UnicodeDecodeError):
+            first_line = ""
+        if not first_line.startswith(_PLAIN_CONFIG_HEADER):
+            raise GenerateError(
+                f"--mkdocs-yml {target} exists and was not written by `cireg generate`; "
+                "name a new file (cireg only replaces configurations it wrote)"
             )
 
 
@@ -243,7 +277,7 @@ def write_plain_config(config_file: str, target: str, out: str, plugin: CiregPlu
     if hidden not in lines:
         raw["not_in_nav"] = "\n".join([*lines, hidden]) + "\n"
     header = (
-        f"# Made by `cireg generate` from {os.path.basename(config_file)}: the register's pages\n"
+        f"{_PLAIN_CONFIG_HEADER}{os.path.basename(config_file)}: the register's pages\n"
         "# are plain files in docs_dir, so this site needs no cireg plugin.\n"
     )
     with open(target, "w", encoding="utf-8") as handle:

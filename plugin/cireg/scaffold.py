@@ -6,6 +6,7 @@ packaging tool ships them)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -97,24 +98,49 @@ def register_files(site_name: str, organisation: str, today: dt.date) -> list[Ne
 
 
 def write_files(target: str, files: list[NewFile], *, force: bool = False) -> list[str]:
-    """Write `files` under `target`. Without `force`, refuses before writing anything when
-    one of them exists. Returns the paths written."""
-    clashes = [f.path for f in files if os.path.lexists(os.path.join(target, f.path))]
+    """Write `files` under `target`. Everything is checked before anything is written:
+    without `force`, an existing file refuses the whole register; a link, or a folder or
+    file in the way of one, refuses it even with `force`. Returns the paths written."""
+    clashes: list[str] = []
+    blocked: list[str] = []
+    for file in files:
+        path = os.path.join(target, *file.path.split("/"))
+        if os.path.islink(path) or os.path.isdir(path):
+            blocked.append(f"{path} is a link or a folder")
+        elif os.path.lexists(path):
+            clashes.append(path)
+        parent = os.path.dirname(path)
+        while parent and parent != target and not os.path.isdir(parent):
+            if os.path.lexists(parent):
+                blocked.append(f"{parent} is in the way of {path}: it is not a folder")
+                break
+            parent = os.path.dirname(parent)
+    if blocked:
+        listed = "\n".join(f"  {problem}" for problem in dict.fromkeys(blocked))
+        raise ScaffoldError(f"nothing was written; these are in the way:\n{listed}")
     if clashes and not force:
-        listed = "\n".join(f"  {os.path.join(target, path)}" for path in clashes)
+        listed = "\n".join(f"  {path}" for path in clashes)
         raise ScaffoldError(
             f"{len(clashes)} file{'s' * (len(clashes) != 1)} already exist; nothing was "
             f"written (--force overwrites them):\n{listed}"
         )
-    written = []
-    for file in files:
-        path = os.path.join(target, *file.path.split("/"))
-        if os.path.islink(path) or os.path.isdir(path):
-            raise ScaffoldError(f"{path} is a link or a folder; not replacing it")
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(file.content)
-        written.append(file.path)
+    written: list[str] = []
+    made: list[str] = []  # new files, taken back if a later write fails (a full disk, say)
+    try:
+        for file in files:
+            path = os.path.join(target, *file.path.split("/"))
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            existed = os.path.lexists(path)
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                if not existed:
+                    made.append(path)
+                handle.write(file.content)
+            written.append(file.path)
+    except OSError:
+        for path in made:
+            with contextlib.suppress(OSError):
+                os.remove(path)
+        raise
     return written
 
 
