@@ -1,8 +1,9 @@
 """`python -m build` makes an sdist and a wheel; cireg installed from the wheel works from any
 folder, and a new user's first steps (init, new, validate, mkdocs build) work with no edit.
 
-Built and installed without network access: the build backend comes from this environment
-(--no-isolation) and the fresh virtual environment borrows its dependencies."""
+Built without network access (the build backend comes from this environment: --no-isolation);
+installed into a virtual environment made from nothing, with its dependencies from the same
+index as this environment's, at this environment's versions."""
 
 from __future__ import annotations
 
@@ -105,12 +106,25 @@ def test_the_wheel_ships_the_schema(wheel: Path) -> None:
 
 @pytest.fixture(scope="module")
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment with the wheel installed; its own cireg wins over the
-    checkout's, while its dependencies come from this environment."""
+    """A virtual environment made from nothing, with the wheel and its dependencies installed
+    as a user's pip would install them: nothing is borrowed from another environment, so a
+    dependency missing from pyproject.toml fails here. pip resolves them from the index the
+    running environment was installed from, pinned to the versions running these tests."""
     env_dir = tmp_path_factory.mktemp("venv")
-    venv.create(env_dir, system_site_packages=True, with_pip=False)
+    venv.create(env_dir, system_site_packages=False, with_pip=False)
     python = env_dir / "bin" / "python"
-    subprocess.run(
+    frozen = subprocess.run(
+        [sys.executable, "-m", "pip", "freeze", "--exclude-editable", "--all"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    pins = tmp_path_factory.mktemp("pins") / "constraints.txt"
+    pins.write_text(
+        "".join(line + "\n" for line in frozen.splitlines() if "==" in line), encoding="utf-8"
+    )
+    done = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -118,16 +132,32 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--python",
             str(python),
             "install",
-            "--no-deps",
             "-q",
+            "--constraint",
+            str(pins),
             str(wheel),
         ],
-        check=True,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
+        check=False,
     )
+    assert done.returncode == 0, done.stdout + done.stderr
     return env_dir
+
+
+def test_the_fresh_environment_borrows_nothing(installed: Path) -> None:
+    python = str(installed / "bin" / "python")
+    where = subprocess.run(
+        [python, "-c", "import sys, mkdocs, yaml; print(sys.prefix, mkdocs.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert where[0] == str(installed)
+    assert where[1].startswith(str(installed)), where  # its own MkDocs, not another's
+    pytest_there = subprocess.run([python, "-c", "import pytest"], capture_output=True, check=False)
+    assert pytest_there.returncode != 0  # only what cireg needs, not the test extras
 
 
 def test_installed_cireg_validates_from_another_folder(installed: Path, tmp_path: Path) -> None:
@@ -221,8 +251,7 @@ def test_a_new_user_goes_from_nothing_to_a_built_register(installed: Path, tmp_p
     )
     checked = run(str(bin_dir / "cireg"), "validate", cwd=register)
     assert checked.stdout.strip().endswith("0 errors, 0 warnings in 2 files")
-    # mkdocs comes from the environment the venv borrows from, so it has no bin/mkdocs.
-    run(str(bin_dir / "python"), "-m", "mkdocs", "build", "--strict", cwd=register)
+    run(str(bin_dir / "mkdocs"), "build", "--strict", cwd=register)
     site = register / "site"
     for produced in (
         "index.html",
