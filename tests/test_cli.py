@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,11 @@ def test_today_comes_from_the_option_then_source_date_epoch(register) -> None:
     folder = register({"dated-one.yaml": idea("2026-06-01")})
     june_2 = "1780358400"  # 2026-06-02T00:00:00Z
     may_1 = "1777593600"  # 2026-05-01
-    run = run_cireg
+
+    def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        # Outside any site: no mkdocs.yml's `today` option comes first (test_register_config).
+        return run_cireg(*args, cwd=folder.parent, env=env)
+
     assert "stale-review" in run("validate", str(folder), env={"SOURCE_DATE_EPOCH": june_2}).stdout
     assert (
         "stale-review" not in run("validate", str(folder), env={"SOURCE_DATE_EPOCH": may_1}).stdout
@@ -179,8 +184,9 @@ def test_workflow_command_escaping() -> None:
     finding = Finding(
         "dir,x/a:b.yaml", 3, 4, Severity.WARNING, "stale-review", "line one\nline two, 5%"
     )
+    # The line break is shown, not sent: GitHub would make it a line of the annotation.
     assert render_github([finding], Summary(0, 1, 1)).splitlines()[0] == (
-        "::warning file=dir%2Cx/a%3Ab.yaml,line=3,col=4,title=stale-review::line one%0Aline two, 5%25"
+        "::warning file=dir%2Cx/a%3Ab.yaml,line=3,col=4,title=stale-review::line one\\nline two, 5%25"
     )
 
 

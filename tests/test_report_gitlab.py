@@ -50,7 +50,7 @@ def test_the_exact_shape_of_an_issue() -> None:
     expected = json.dumps(["initiatives/a.yaml", "schema", "`status` is wrong", 0])
     assert first["fingerprint"] == hashlib.sha256(expected.encode()).hexdigest()
     assert second["severity"] == "minor"
-    assert second["description"] == "two lines [stale-review]"  # one line, like the text report
+    assert second["description"] == "two\\nlines [stale-review]"  # one line, like the text report
     assert second["location"] == {"path": "initiatives/b.yaml", "lines": {"begin": 5}}
 
 

@@ -15,7 +15,16 @@ from cireg.check import check_file, check_register
 from cireg.dates import TodayError, resolve_today
 from cireg.findings import Finding, sort_findings
 from cireg.model import STATUSES, Register
-from cireg.report import FORMATS, RENDERERS, Summary, render_step_summary, render_text
+from cireg.register_config import RegisterConfig, RegisterConfigError, register_config
+from cireg.report import (
+    FORMATS,
+    JSON_FORMATS,
+    RENDERERS,
+    Summary,
+    render_sarif,
+    render_step_summary,
+    render_text,
+)
 from cireg.rules.files import Candidate, DisplayPath, RegisterFolderError, id_problem
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -128,13 +137,17 @@ def _add_today(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _register_config() -> RegisterConfig:
+    try:
+        return register_config()
+    except RegisterConfigError as error:
+        raise UsageError(str(error)) from None
+
+
 def default_register() -> Path:
-    """initiatives/ beside the nearest mkdocs.yml up from here, else ./initiatives."""
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / "mkdocs.yml").is_file():
-            return folder / "initiatives"
-    return here / "initiatives"
+    """The register folder of the nearest mkdocs.yml up from here (its cireg plugin's
+    `initiatives_dir`, else initiatives/ beside it), else ./initiatives."""
+    return _register_config().folder
 
 
 def collect_findings(paths: Sequence[str], today: dt.date) -> tuple[list[Finding], int]:
@@ -177,8 +190,14 @@ def collect_findings(paths: Sequence[str], today: dt.date) -> tuple[list[Finding
     return sort_findings(findings), files
 
 
-def _today(args: argparse.Namespace) -> dt.date:
+def _today(args: argparse.Namespace, of_the_site: bool = True) -> dt.date:
+    """--today, else the site's `today` option (as the site is built with), else
+    SOURCE_DATE_EPOCH, else the local date."""
     try:
+        if args.today is None and of_the_site:
+            configured = _register_config().today
+            if configured is not None:
+                return configured
         return resolve_today(args.today)
     except TodayError as error:
         raise UsageError(str(error)) from None
@@ -194,7 +213,12 @@ def _validate(args: argparse.Namespace) -> int:
     chosen = args.format
     if chosen == "auto":
         chosen = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    sys.stdout.write(RENDERERS[chosen](findings, summary))
+    _prepare_stdout(chosen)
+    if chosen == "sarif":  # each rule's help links to its row on the site, when it has one
+        page_url = _register_config().format_page_url
+        sys.stdout.write(render_sarif(findings, summary, rules_page_url=page_url))
+    else:
+        sys.stdout.write(RENDERERS[chosen](findings, summary))
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if chosen == "github" and step_summary:
         try:
@@ -206,12 +230,25 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+def _prepare_stdout(chosen: str) -> None:
+    """JSON reports go out as UTF-8 whatever the locale says (JSON is UTF-8, and SARIF and
+    GitLab readers expect it); text in the terminal's encoding, with a character it cannot
+    show written as an escape rather than failing the command."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is None:  # not a text file (a caller's StringIO): it takes any text
+        return
+    if chosen in JSON_FORMATS:
+        reconfigure(encoding="utf-8", errors="strict")
+    else:
+        reconfigure(errors="backslashreplace")
+
+
 def _init(args: argparse.Namespace) -> int:
     # Imported by the commands that write or render only: `validate` runs on every pull
     # request and should not pay for Markdown and Jinja at start-up.
     from cireg.scaffold import ScaffoldError, register_files, write_files
 
-    today = _today(args)
+    today = _today(args, of_the_site=False)  # a new register: no site around it yet
     files = register_files(args.name, args.organisation, today)
     try:
         write_files(args.directory, files, force=args.force)

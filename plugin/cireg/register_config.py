@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from cireg.dates import TodayError, today_option
+from cireg.render.layout import SiteLayout
 
 CONFIG_NAME = "mkdocs.yml"
 DEFAULT_FOLDER = "initiatives"
@@ -31,6 +32,9 @@ class RegisterConfig:
     folder: Path  # the register folder
     today: dt.date | None  # the plugin's `today` option, when set
     config_file: Path | None  # the mkdocs.yml it came from, if any
+    # The address of the site's format reference page, when mkdocs.yml gives `site_url`
+    # (SARIF reports link each rule's help to its row there).
+    format_page_url: str | None = None
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -75,7 +79,8 @@ def register_config(start: Path | None = None) -> RegisterConfig:
     config_file = find_config_file(start)
     if config_file is None:
         return RegisterConfig((start or Path.cwd()).absolute() / DEFAULT_FOLDER, None, None)
-    options = _plugin_options(config_file)
+    raw = _load(config_file)
+    options = _plugin_options(raw)
     folder = options.get("initiatives_dir", DEFAULT_FOLDER)
     if not isinstance(folder, str) or not folder:
         raise RegisterConfigError(
@@ -86,17 +91,34 @@ def register_config(start: Path | None = None) -> RegisterConfig:
         today = today_option(options.get("today"))
     except TodayError as error:
         raise RegisterConfigError(f"{config_file}: the cireg option `today`: {error}") from None
-    return RegisterConfig(config_file.parent / folder, today, config_file)
+    page_url = _format_page_url(raw, options)
+    return RegisterConfig(config_file.parent / folder, today, config_file, page_url)
 
 
-def _plugin_options(config_file: Path) -> dict[str, Any]:
-    """The options under `plugins: - cireg:` (empty when the plugin takes its defaults)."""
+def _load(config_file: Path) -> Any:
     try:
         with open(config_file, encoding="utf-8") as handle:
-            raw = yaml.load(handle, Loader=_ConfigLoader)
+            return yaml.load(handle, Loader=_ConfigLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as error:
         reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
         raise RegisterConfigError(f"cannot read {config_file}: {reason}") from None
+
+
+def _format_page_url(raw: Any, options: dict[str, Any]) -> str | None:
+    """Where the site serves its format reference page, as MkDocs lays it out."""
+    site_url = raw.get("site_url") if isinstance(raw, dict) else None
+    if not isinstance(site_url, str) or not site_url.strip():
+        return None
+    page = options.get("format_page", SiteLayout.format_page)
+    directory_urls = raw.get("use_directory_urls", True)
+    if not isinstance(page, str) or not isinstance(directory_urls, bool):
+        return None  # the build itself refuses such options; no link rather than a wrong one
+    layout = SiteLayout(format_page=page, use_directory_urls=directory_urls)
+    return site_url.strip().rstrip("/") + "/" + layout.url_of(page).lstrip("/")
+
+
+def _plugin_options(raw: Any) -> dict[str, Any]:
+    """The options under `plugins: - cireg:` (empty when the plugin takes its defaults)."""
     plugins = raw.get("plugins") if isinstance(raw, dict) else None
     entries: list[Any]
     if isinstance(plugins, dict):  # MkDocs also takes plugins as a mapping

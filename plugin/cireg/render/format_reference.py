@@ -29,6 +29,7 @@ from cireg.principles import STEPS
 from cireg.render.pages import front_matter
 from cireg.render.text import plain_markdown as plain
 from cireg.render.text import printable
+from cireg.rules.descriptions import rule_anchor
 
 TITLE = "Format reference"
 # The item definitions documented after the steps, in this order.
@@ -300,7 +301,9 @@ def render_format_reference(schema: Mapping[str, Any], rules: Mapping[str, tuple
     lines += ["| rule | severity | what it checks |", "|---|---|---|"]
     for name, (severity, checks) in rules.items():
         level = severity.value if isinstance(severity, Enum) else str(severity)
-        lines.append(f"| {code(name)} | {plain(level)} | {plain(checks)} |")
+        # Each row has an id of its own: SARIF reports link a rule's help to it.
+        anchor = f'<span id="{html.escape(rule_anchor(name))}"></span>'
+        lines.append(f"| {code(name)} | {plain(level)} | {anchor}{plain(checks)} |")
     return "\n".join(lines) + "\n"
 
 
