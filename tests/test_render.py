@@ -287,7 +287,10 @@ def test_an_initiative_page_starts_with_front_matter_and_keeps_markdown_headings
     site = SiteContext(register=reference, today=TODAY)
     exam = next(i for i in reference.initiatives if i.id == "exam-desk-response")
     page = render_initiative_page(exam, site).inline()
-    assert page.startswith('---\ntitle: "Faster service desk response during exam periods"\n---')
+    assert page.startswith(
+        '---\ntitle: "Faster service desk response during exam periods"\n'
+        'tags: ["students", "exams"]\n---'
+    )
     headings = [line for line in page.splitlines() if line.startswith("#")]
     assert headings == ["## Objectives", "## KPIs"] + [
         f"## {step.number}. {step.question}" for step in STEPS

@@ -6,12 +6,12 @@ generated files: nothing is written into `docs_dir` or a temporary folder."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import os
 from typing import Any
 
-import yaml
 from jinja2 import TemplateError
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -21,13 +21,15 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from cireg.check import CheckCache, check_register
-from cireg.dates import TodayError, resolve_today
+from cireg.dates import TodayError, resolve_today, today_option
 from cireg.findings import Finding
+from cireg.load import load_file
 from cireg.model import Register
 from cireg.principles import CANONICAL_PRINCIPLES_PER_STEP, PRINCIPLES, STEP_BY_KEY
-from cireg.render.layout import SiteLayout
+from cireg.render.layout import LinkResolver, SiteLayout, resolve_links
 from cireg.render.memo import RenderMemo
 from cireg.render.pages import PrinciplesTable, RenderedPage, SiteContext
 from cireg.render.site_files import expand_markers, register_site_files
@@ -104,10 +106,7 @@ class CiregPlugin(BasePlugin[CiregConfig]):
                 f"cireg: `feed_entries` must be 0 or more; got {options.feed_entries}"
             )
         try:
-            today = options.today
-            if not isinstance(today, dt.date):
-                today = resolve_today(str(today) if today is not None else None)
-            self.today = today
+            self.today = today_option(options.today) or resolve_today(None)
         except TodayError as error:
             raise PluginError(f"cireg: `today`: {error}") from None
         self.table = _load_principles_table(options.principles_table)
@@ -156,6 +155,9 @@ class CiregPlugin(BasePlugin[CiregConfig]):
             )
         except RegisterFolderError as error:
             raise PluginError(f"cireg: {error}") from None
+        # A plugin listed after cireg may have changed it in its own `on_config` (Material's
+        # offline plugin turns directory URLs off).
+        self.layout = dataclasses.replace(self.layout, use_directory_urls=config.use_directory_urls)
         return SiteContext(
             register=register,
             today=self.today,
@@ -166,11 +168,16 @@ class CiregPlugin(BasePlugin[CiregConfig]):
             site_name=config.site_name,
             site_url=config.site_url or None,
             feed_entries=self.config.feed_entries,
+            # Material's `language`; MkDocs' own themes have `locale`.
+            site_language=str(config.theme.get("language") or config.theme.get("locale") or "en"),
         )
 
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         site = self.site = self.site_context(config)
         self._report(site.register, config)
+        # Where each file is finally served is read from these once pages are rendered.
+        self.files = files
+        self.published: dict[str, File] = {}  # the register's files, by src_uri
         for item in register_site_files(site, self.memo if self.serving else None):
             if files.get_file_from_path(item.src_uri) is not None:
                 raise PluginError(
@@ -185,6 +192,7 @@ class CiregPlugin(BasePlugin[CiregConfig]):
             file = File.generated(config, item.src_uri, content=content, inclusion=inclusion)
             if item.source is not None:
                 file.edit_uri = _edit_uri(item.source, config.docs_dir)
+            self.published[item.src_uri] = file
             files.append(file)
         return files
 
@@ -195,26 +203,50 @@ class CiregPlugin(BasePlugin[CiregConfig]):
         site = self.site
         if site is None or page.file.generated_by is not None:
             return None
-        return expand_markers(markdown, site, page.file.src_uri, log.warning)
+        return expand_markers(markdown, site, page.file.src_uri, log.warning, defer_links=True)
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Put the HTML blocks of a generated page back in place of their placeholders."""
+        """Put the HTML blocks of a generated page back in place of their placeholders, and
+        resolve cireg's links in any page from where it is finally served."""
+        site = self.site
+        if site is None:
+            return None
         if self.serving:
             rendered = self.pages.get(page.file.src_uri)
         else:  # the blocks are in the page now: let them go, a build holds every page at once
             rendered = self.pages.pop(page.file.src_uri, None)
-        return rendered.fill(html) if rendered is not None else None
+        links = self._links_from(page)
+        html = rendered.fill(html, links) if rendered is not None else resolve_links(html, links)
+        if self.published.get(page.file.src_uri) is page.file:
+            html = site.in_english(html)
+        return html
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Feed readers find the register's feed from any page."""
-        if self.site is None or "</head>" not in output:
+        """Feed readers find the register's feed from any page. Links still to resolve come
+        from another page's content shown here (a blog post's excerpt on the blog's index)."""
+        if self.site is None:
             return None
-        href = html.escape(self.layout.href(page.file.src_uri, self.layout.feed))
+        links = self._links_from(page)
+        output = resolve_links(output, links)
+        if "</head>" not in output:
+            return output
+        href = html.escape(links(self.layout.feed, ""))
         title = html.escape(f"{config.site_name}: recent events")
         link = f'<link rel="alternate" type="application/atom+xml" title="{title}" href="{href}">'
         return output.replace("</head>", link + "</head>", 1)
+
+    def _links_from(self, page: Page) -> LinkResolver:
+        """Links from the URL `page` is served at to the URL each file is served at, both
+        known only now: plugins may have moved either since cireg rendered the page."""
+
+        def link(to_src: str, fragment: str) -> str:
+            target = self.published.get(to_src) or self.files.get_file_from_path(to_src)
+            url = target.url if target is not None else self.layout.url_of(to_src)
+            return get_relative_url(url, page.url) + (f"#{fragment}" if fragment else "")
+
+        return link
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -280,11 +312,14 @@ def _load_principles_table(path: str | None) -> PrinciplesTable:
     """The principles-per-step table: ITIL 4's, or the register's own from a YAML file."""
     if path is None:
         return dict(CANONICAL_PRINCIPLES_PER_STEP)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            raw = yaml.safe_load(handle)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise PluginError(f"cireg: cannot read `principles_table` {path}: {error}") from None
+    # cireg's own loader: the same limits, refusals and positions as an initiative file.
+    loaded = load_file(path)
+    if loaded.document is None:
+        problems = "; ".join(
+            f"{f.path}:{f.line}:{f.column}: {f.message} [{f.rule}]" for f in loaded.findings
+        )
+        raise PluginError(f"cireg: cannot read `principles_table`: {problems}")
+    raw = loaded.document.data
     if not isinstance(raw, dict):
         raise PluginError(
             f"cireg: `principles_table` {path} must map step keys to lists of principles"

@@ -3,13 +3,25 @@
 Generated pages hold their tables and figures as raw HTML, which MkDocs neither rewrites
 nor validates, so links are computed here the way MkDocs computes page URLs: with
 `use_directory_urls`, `initiatives/x.md` is served at `initiatives/x/`, else at
-`initiatives/x.html`."""
+`initiatives/x.html`.
+
+Those are the links of a page at its place in the docs folder. Within a build, plugins may
+serve a page elsewhere (Material's blog gives a post a dated URL and shows its excerpt on other
+pages), so generated HTML holds link tokens instead, resolved once the page's URL is final."""
 
 from __future__ import annotations
 
 import posixpath
+import re
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+
+from markupsafe import escape
+
+# The href of a link to a file of the site: (target src_uri, fragment) -> href.
+LinkResolver = Callable[[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -52,9 +64,13 @@ class SiteLayout:
         """A relative link from the page `from_src` to the page or file `to_src`."""
         return _href(self, from_src, to_src, fragment)
 
+    def links_from(self, page_src: str) -> LinkResolver:
+        """The links of the page `page_src` at its place in the docs folder."""
+        return partial(self.href, page_src)
 
-# Every build asks for the same few thousand links again (each backlog row, each page's
-# feed link): remembered, a rebuild of the served site skips their path arithmetic.
+
+# Every build asks for the same few thousand links again (each backlog row, each feed
+# entry): remembered, a rebuild skips their path arithmetic.
 @lru_cache(maxsize=1 << 16)
 def _href(layout: SiteLayout, from_src: str, to_src: str, fragment: str) -> str:
     here = layout.url_of(from_src)
@@ -65,3 +81,32 @@ def _href(layout: SiteLayout, from_src: str, to_src: str, fragment: str) -> str:
     if there.endswith("/") and not relative.endswith("/"):
         relative = "./" if relative == "." else relative + "/"
     return relative + (f"#{fragment}" if fragment else "")
+
+
+# A token names its target in hex, which neither HTML escaping nor Markdown changes, after a
+# prefix with a secret of this process, so that no author text can pass for a token.
+LINK_TOKEN_PREFIX = f"cireg-link-{secrets.token_hex(6)}-"
+_LINK_TOKEN = re.compile(re.escape(LINK_TOKEN_PREFIX) + r"([0-9a-f]+)\.([0-9a-f]*)\.")
+
+
+def link_token(to_src: str, fragment: str = "") -> str:
+    """A stand-in for the link to `to_src`, for `resolve_links` to replace."""
+    return f"{LINK_TOKEN_PREFIX}{to_src.encode().hex()}.{fragment.encode().hex()}."
+
+
+def resolve_links(text: str, links: LinkResolver) -> str:
+    """`text` (HTML, where tokens stand as escaped text) with every link token replaced by
+    the href that `links` gives, escaped the same way."""
+    if LINK_TOKEN_PREFIX not in text:
+        return text
+    resolved: dict[str, str] = {}  # a page links to the same few files many times
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group()
+        href = resolved.get(token)
+        if href is None:
+            to_src, fragment = (bytes.fromhex(part).decode() for part in match.groups())
+            href = resolved[token] = str(escape(links(to_src, fragment)))
+        return href
+
+    return _LINK_TOKEN.sub(replace, text)

@@ -51,7 +51,7 @@ from cireg.render.badges import (
 )
 from cireg.render.charts import describe_kpi, render_kpi_chart
 from cireg.render.formatting import format_percent, format_quantity
-from cireg.render.layout import SiteLayout
+from cireg.render.layout import LinkResolver, SiteLayout, link_token, resolve_links
 from cireg.render.text import markdown_to_html, printable, yaml_quoted
 
 PrinciplesTable = dict[str, frozenset[str]]
@@ -88,15 +88,26 @@ class RenderedPage:
     `inline()` is the complete Markdown document, for any generator. The MkDocs plugin hands
     MkDocs the Markdown with placeholders and puts the blocks back into the HTML it gets
     (`fill`): Markdown then never parses the tables and SVG, which made up most of its work,
-    and no Markdown extension of the site can touch them."""
+    and no Markdown extension of the site can touch them. Links are tokens until `fill`
+    resolves them, from the page's final URL in a build."""
 
     markdown: str
     blocks: list[str]
+    # Where the page lives in the docs folder: its links when no final URL is known.
+    page_src: str = ""
+    layout: SiteLayout = field(default_factory=SiteLayout)
 
     def inline(self) -> str:
         return self.fill(self.markdown)
 
-    def fill(self, text: str) -> str:
+    def fill(self, text: str, links: LinkResolver | None = None) -> str:
+        """`text` (the Markdown, or the HTML made of it) with the blocks in place and every
+        link resolved: by `links` (from the page's final URL, in a build), else for the
+        page's place in the docs folder."""
+        return resolve_links(self.with_blocks(text), links or self.layout.links_from(self.page_src))
+
+    def with_blocks(self, text: str) -> str:
+        """`text` with the blocks in place and their link tokens left for later."""
         return _PLACEHOLDER.sub(lambda match: self.blocks[int(match.group(1))], text)
 
 
@@ -115,6 +126,7 @@ class SiteContext:
     site_name: str = "Improvement register"
     site_url: str | None = None  # absolute links in the feed when known
     feed_entries: int = 50
+    site_language: str = "en"  # the theme's; cireg's own text is English
 
     def __post_init__(self) -> None:
         self.ids = {initiative.id for initiative in self.register.initiatives}
@@ -142,17 +154,23 @@ class SiteContext:
         self._blocks: list[str] = []
         self.env.filters["html_block"] = self._stash
 
+    def in_english(self, html_text: str) -> str:
+        """cireg's HTML marked as English on a site in another language, so that readers,
+        screen readers and validators do not take it for the site's language. (Until cireg
+        speaks other languages.)"""
+        if _is_english(self.site_language):
+            return html_text
+        return f'<div lang="en">\n{html_text}\n</div>'
+
     def _stash(self, block: str) -> Markup:
         self._blocks.append(str(block).strip("\n"))
         return Markup(PLACEHOLDER.format(len(self._blocks) - 1))
 
     def render(self, template: str, page_src: str, **values: Any) -> RenderedPage:
-        def href(to_src: str, fragment: str = "") -> str:
-            return self.layout.href(page_src, to_src, fragment)
-
+        """A page made from `template`; its links are tokens until `RenderedPage.fill`."""
         self._blocks = []
         markdown = self.env.get_template(template).render(
-            href=href,
+            href=link_token,
             layout=self.layout,
             today=self.today,
             steps=STEPS,
@@ -163,7 +181,7 @@ class SiteContext:
             badge_width=state_badge_width,
             **values,
         )
-        return RenderedPage(markdown, self._blocks)
+        return RenderedPage(markdown, self._blocks, page_src, self.layout)
 
 
 class _CompiledTemplates(BytecodeCache):
@@ -187,6 +205,10 @@ class _CompiledTemplates(BytecodeCache):
 _COMPILED_TEMPLATES = _CompiledTemplates()
 
 
+def _is_english(language: str) -> bool:
+    return language.replace("_", "-").split("-")[0].casefold() == "en"
+
+
 def _finalize(value: Any) -> Any:
     """Every `{{ value }}` passes here before escaping. Plain strings lose control characters
     and line breaks (HTML shows them as spaces anyway), so that no author text ever starts a
@@ -202,12 +224,23 @@ def code_spans(text: str) -> Markup:
     return Markup(_CODE_SPAN.sub(r"<code>\1</code>", escaped))
 
 
-def front_matter(title: str, *, wide: bool = False) -> Markup:
-    """The page's title, and for wide tables Material's `hide: [toc]`. Themes print
-    `page.meta.title` without escaping, so it holds the title escaped for HTML."""
-    hide = "hide: [toc]\n" if wide else ""
-    one_line = " ".join(printable(title).split())
-    return Markup(f"---\ntitle: {yaml_quoted(html.escape(one_line), ascii_only=True)}\n{hide}---\n")
+def front_matter(title: str, *, wide: bool = False, tags: Sequence[str] = ()) -> Markup:
+    """The page's title, its tags (Material's tags plugin lists them) and for wide tables
+    Material's `hide: [toc]`. Themes print `page.meta.title` and tag names without escaping,
+    so they hold the text escaped for HTML."""
+    lines = [f"title: {_front_matter_text(title)}"]
+    names = [_front_matter_text(tag) for tag in tags if tag.strip()]
+    if names:
+        lines.append(f"tags: [{', '.join(names)}]")
+    if wide:
+        lines.append("hide: [toc]")
+    return Markup("---\n" + "".join(line + "\n" for line in lines) + "---\n")
+
+
+def _front_matter_text(text: str) -> str:
+    """One line of text, escaped for HTML, as a YAML string any parser reads alike."""
+    one_line = " ".join(printable(text).split())
+    return yaml_quoted(html.escape(one_line), ascii_only=True)
 
 
 def dom_token(raw: str | None, fallback: str) -> str:
@@ -251,7 +284,7 @@ def render_initiative_page(initiative: Initiative, site: SiteContext) -> Rendere
     return site.render(
         "initiative.md.j2",
         page_src,
-        front_matter=front_matter(initiative.title or initiative.id),
+        front_matter=front_matter(initiative.title or initiative.id, tags=initiative.tags),
         i=initiative,
         states=dict((step.key, state) for step, state in states),
         steps_alt=describe_steps(states),
@@ -411,12 +444,17 @@ def register_figures(site: SiteContext) -> dict[str, Any]:
     }
 
 
-def render_figures(site: SiteContext, page_src: str, which: Sequence[str] = FIGURES) -> str:
-    """The live figures a hand-written page asks for, as one HTML block."""
-    return site.render(
+def render_figures(
+    site: SiteContext, page_src: str, which: Sequence[str] = FIGURES, *, defer_links: bool = False
+) -> str:
+    """The live figures a hand-written page asks for, as one HTML block. With `defer_links`
+    its links stay tokens, for the caller to resolve once the page's URL is final."""
+    rendered = site.render(
         "figures.html.j2",
         page_src,
         which=which,
         figures=register_figures(site),
         states=STATES,
-    ).inline()
+    )
+    figures = rendered.with_blocks(rendered.markdown) if defer_links else rendered.inline()
+    return site.in_english(figures)

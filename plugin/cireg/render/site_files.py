@@ -139,14 +139,21 @@ def site_key(site: SiteContext) -> Hashable:
         site.site_name,
         site.site_url,
         site.feed_entries,
+        site.site_language,
     )
 
 
 def expand_markers(
-    markdown: str, site: SiteContext, page_src: str, warn: Callable[[str], None]
+    markdown: str,
+    site: SiteContext,
+    page_src: str,
+    warn: Callable[[str], None],
+    *,
+    defer_links: bool = False,
 ) -> str:
     """A hand-written page with its markers replaced by the live figures they ask for; an
-    unknown marker stays as it is (an HTML comment) and is reported through `warn`."""
+    unknown marker stays as it is (an HTML comment) and is reported through `warn`. With
+    `defer_links`, the figures' links stay tokens (see `layout.resolve_links`)."""
     if "cireg:" not in markdown:
         return markdown
 
@@ -160,6 +167,6 @@ def expand_markers(
             return match.group(0)
         which = FIGURES if name == "figures" else (name,)
         # Blank lines around it make it one raw HTML block for Markdown.
-        return "\n" + render_figures(site, page_src, which) + "\n"
+        return "\n" + render_figures(site, page_src, which, defer_links=defer_links) + "\n"
 
     return _MARKER.sub(figures, markdown)
