@@ -114,6 +114,13 @@ BILLION_LAUGHS = b'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
     for n in range(8)
 )
 
+FORGING_NAMES = (
+    "x\nforged.yaml:9:9: error: all clear.yaml",
+    "cr\r::error file=x.yaml,line=1::INJECTED.yaml",
+    "esc\x1b[31mred.yaml",
+    os.fsdecode(b"caf\xe9-not-utf8.yaml"),
+)
+
 CASES: tuple[HostileCase, ...] = (
     # --- YAML features the format forbids ---------------------------------------------------
     HostileCase(
@@ -401,6 +408,13 @@ CASES: tuple[HostileCase, ...] = (
                 "dot.dot.yaml",
             )
         },
+    ),
+    # File names that try to forge report lines, workflow commands or terminal escapes, and
+    # one that is not UTF-8: each is one finding, shown escaped, with a page of its own.
+    HostileCase(
+        "file-names-that-forge-output",
+        {name: IDEA for name in FORGING_NAMES},
+        {name: [("file-name", 1, 1)] for name in FORGING_NAMES},
     ),
     HostileCase(
         "ids-differing-in-case",

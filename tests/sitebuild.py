@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,12 +72,14 @@ def serve_build(project: Path) -> Build:
     site = project / "site"
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
     config.plugins.on_startup(command="serve", dirty=False)
+    output = ""
     try:
         build(config)
         code = 0
     except Exception:  # MkDocs aborts with click's Abort; any exception is a failed build
         code = 1
-    return Build(project, site, code, "")
+        output = traceback.format_exc()  # what went wrong, for the failing test to show
+    return Build(project, site, code, output)
 
 
 __all__ = ["TODAY_TEXT", "Build", "build_site", "copy_project", "serve_build"]

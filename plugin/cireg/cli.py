@@ -24,6 +24,7 @@ from cireg.report import (
     render_sarif,
     render_step_summary,
     render_text,
+    well_formed,
 )
 from cireg.rules.files import Candidate, DisplayPath, RegisterFolderError, id_problem
 
@@ -332,6 +333,7 @@ def _register_of(args: argparse.Namespace, today: dt.date) -> Register:
 
 
 def _write_output(text: str, output: str | None) -> None:
+    text = well_formed(text)  # a file name that is not UTF-8 shown as the reports show it
     if output is None:
         sys.stdout.write(text)
         return

@@ -33,6 +33,7 @@ from cireg.render.layout import LinkResolver, SiteLayout, resolve_links
 from cireg.render.memo import RenderMemo
 from cireg.render.pages import PrinciplesTable, RenderedPage, SiteContext
 from cireg.render.site_files import expand_markers, register_site_files
+from cireg.report import text_line
 from cireg.rules.files import DisplayPath, RegisterFolderError
 
 log = get_plugin_logger(__name__)
@@ -281,10 +282,8 @@ class CiregPlugin(BasePlugin[CiregConfig]):
 
 
 def _line(finding: Finding) -> str:
-    return (
-        f"{finding.path}:{finding.line}:{finding.column}: {finding.severity.value}: "
-        f"{finding.message} [{finding.rule}]"
-    )
+    # The reporter's own line: one line whatever a file name or message holds.
+    return text_line(finding)
 
 
 def _edit_uri(source: str, docs_dir: str) -> str:

@@ -11,6 +11,7 @@ pages), so generated HTML holds link tokens instead, resolved once the page's UR
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import secrets
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 
 from markupsafe import escape
+
+from cireg.report import one_line
 
 # The href of a link to a file of the site: (target src_uri, fragment) -> href.
 LinkResolver = Callable[[str, str], str]
@@ -40,10 +43,10 @@ class SiteLayout:
     use_directory_urls: bool = True
 
     def initiative_page(self, initiative_id: str) -> str:
-        return posixpath.join(self.pages_dir, f"{initiative_id}.md")
+        return posixpath.join(self.pages_dir, f"{file_name_of(initiative_id)}.md")
 
     def badge(self, initiative_id: str) -> str:
-        return posixpath.join(self.badges_dir, f"{initiative_id}.svg")
+        return posixpath.join(self.badges_dir, f"{file_name_of(initiative_id)}.svg")
 
     def state_badge(self, state: str) -> str:
         """The shared badge of one step state (ids cannot hold a slash, so no clash)."""
@@ -89,9 +92,25 @@ LINK_TOKEN_PREFIX = f"cireg-link-{secrets.token_hex(6)}-"
 _LINK_TOKEN = re.compile(re.escape(LINK_TOKEN_PREFIX) + r"([0-9a-f]+)\.([0-9a-f]*)\.")
 
 
+def file_name_of(initiative_id: str) -> str:
+    """The name of an initiative's page and badge in the site. An id that breaks the id
+    rule still gets its page (its findings are shown there); when it holds characters that
+    no file or URL should (a line break, an escape, a byte that is not UTF-8), they give way
+    to `-` and a short digest of the id keeps such names apart."""
+    if one_line(initiative_id) == initiative_id:
+        return initiative_id
+    digest = hashlib.sha256(initiative_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "-", initiative_id).strip("-.") or "initiative"
+    return f"{readable}-{digest}"
+
+
 def link_token(to_src: str, fragment: str = "") -> str:
     """A stand-in for the link to `to_src`, for `resolve_links` to replace."""
-    return f"{LINK_TOKEN_PREFIX}{to_src.encode().hex()}.{fragment.encode().hex()}."
+    return f"{LINK_TOKEN_PREFIX}{_hex(to_src)}.{_hex(fragment)}."
+
+
+def _hex(text: str) -> str:
+    return text.encode("utf-8", "surrogatepass").hex()
 
 
 def resolve_links(text: str, links: LinkResolver) -> str:
@@ -105,7 +124,9 @@ def resolve_links(text: str, links: LinkResolver) -> str:
         token = match.group()
         href = resolved.get(token)
         if href is None:
-            to_src, fragment = (bytes.fromhex(part).decode() for part in match.groups())
+            to_src, fragment = (
+                bytes.fromhex(part).decode("utf-8", "surrogatepass") for part in match.groups()
+            )
             href = resolved[token] = str(escape(links(to_src, fragment)))
         return href
 

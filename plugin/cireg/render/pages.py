@@ -53,6 +53,7 @@ from cireg.render.charts import describe_kpi, render_kpi_chart
 from cireg.render.formatting import format_percent, format_quantity
 from cireg.render.layout import LinkResolver, SiteLayout, link_token, resolve_links
 from cireg.render.text import markdown_to_html, printable, yaml_quoted
+from cireg.report import well_formed
 
 PrinciplesTable = dict[str, frozenset[str]]
 
@@ -130,6 +131,11 @@ class SiteContext:
 
     def __post_init__(self) -> None:
         self.ids = {initiative.id for initiative in self.register.initiatives}
+        # A file name that is not UTF-8 reaches ids, paths and messages as lone surrogates,
+        # which no page can be written with (see SiteFile.well_formed).
+        self.has_malformed_names = any(
+            well_formed(finding.path) != finding.path for finding in self.register.findings
+        )
         loaders: list[Any] = [PackageLoader("cireg.render", "templates")]
         if self.templates_dir:
             loaders.insert(0, FileSystemLoader(self.templates_dir))

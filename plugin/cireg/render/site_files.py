@@ -6,6 +6,7 @@ both, so a page reads the same whichever of them published it."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import posixpath
 import re
@@ -29,6 +30,7 @@ from cireg.render.pages import (
     render_unreadable_page,
 )
 from cireg.render.register_json import render_register_json
+from cireg.report import well_formed
 from cireg.rules import RULES
 from cireg.schema import REGISTER_SCHEMA_FILE, load_schema, schema_path
 
@@ -46,6 +48,20 @@ class SiteFile:
     content: str | bytes | RenderedPage
     in_nav: bool = True
     source: str | None = None  # the initiative file behind a page: its edit link opens it
+
+    def well_formed(self) -> SiteFile:
+        """This file with any lone surrogate (what a file name that is not UTF-8 becomes
+        in Python) shown as the reports show it, so that it can be written as UTF-8."""
+        content = self.content
+        if isinstance(content, RenderedPage):
+            content = dataclasses.replace(
+                content,
+                markdown=well_formed(content.markdown),
+                blocks=[well_formed(block) for block in content.blocks],
+            )
+        elif isinstance(content, str):
+            content = well_formed(content)
+        return dataclasses.replace(self, content=content)
 
     def data(self) -> bytes:
         """The file as it is written to disk: a page with its HTML blocks in place."""
@@ -110,6 +126,8 @@ def register_site_files(site: SiteContext, memo: RenderMemo | None = None) -> li
     for asset in (layout.stylesheet, layout.script):
         with open(os.path.join(ASSETS_DIR, posixpath.basename(asset)), "rb") as source:
             out.append(SiteFile(asset, source.read()))
+    if site.has_malformed_names:  # rare: only then is every text file looked through
+        out = [item.well_formed() for item in out]
     return out
 
 
@@ -166,7 +184,10 @@ def expand_markers(
             )
             return match.group(0)
         which = FIGURES if name == "figures" else (name,)
+        shown = render_figures(site, page_src, which, defer_links=defer_links)
+        if site.has_malformed_names:
+            shown = well_formed(shown)
         # Blank lines around it make it one raw HTML block for Markdown.
-        return "\n" + render_figures(site, page_src, which, defer_links=defer_links) + "\n"
+        return "\n" + shown + "\n"
 
     return _MARKER.sub(figures, markdown)
