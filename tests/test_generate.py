@@ -3,8 +3,10 @@ plugin at all, reading the same as the plugin's site."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import run_cireg
+from conftest import REPO, run_cireg
 from sitebuild import Build, copy_project
 
 # A child MkDocs in which importing cireg fails: the plain build cannot use the plugin.
@@ -213,14 +215,108 @@ def test_a_register_with_errors_generates_nothing(tmp_path: Path) -> None:
     assert not (project / "mkdocs.plain.yml").exists()
 
 
-def test_a_site_without_the_plugin_is_refused(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+def _without_the_plugin(project: Path) -> None:
     config = project / "mkdocs.yml"
     text = config.read_text()
     config.write_text(re.sub(r"  - cireg:\n(      .*\n)+", "", text))
-    done = generate(project)
-    assert done.returncode == 2
-    assert "does not use the cireg plugin" in done.stderr
+    assert "- cireg" not in config.read_text()
+
+
+def test_a_site_that_lists_no_cireg_plugin_generates_with_the_defaults(
+    tmp_path: Path, reference_site: Build
+) -> None:
+    """A mkdocs.yml for MkDocs 2 or Zensical runs no plugins: the options are the defaults
+    (the reference's own are the defaults but `today`, given here instead)."""
+    project = copy_project(tmp_path / "project")
+    _without_the_plugin(project)
+    done = generate(project, "generated", "--today", "2026-11-21")
+    assert done.returncode == 0, done.stdout + done.stderr
+    plain = project / "plain-site"
+    built = plain_build(project / "mkdocs.plain.yml", plain)
+    assert built.returncode == 0, built.stdout + built.stderr
+    theirs = reference_site.site
+    assert _site_files(plain) >= {f for f in _site_files(theirs) if not f.startswith("assets/")}
+    for page in sorted(theirs.rglob("index.html")):
+        relative = page.relative_to(theirs)
+        assert _article(plain / relative) == _article(page), relative
+    assert (plain / "register.json").read_bytes() == (theirs / "register.json").read_bytes()
+
+
+def test_with_no_mkdocs_yml_initiatives_alone_give_the_register_pages(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copytree(REPO / "initiatives", project / "register")
+    done = run_cireg(
+        "generate",
+        "out",
+        "--initiatives",
+        "register",
+        "--today",
+        "2026-11-21",
+        "--mkdocs-yml",
+        "plain.yml",
+        cwd=project,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    ids = sorted(p.stem for p in (project / "register").glob("*.yaml"))
+    written = {str(p.relative_to(project / "out")) for p in (project / "out").rglob("*.md")}
+    # No hand-written page: the register's pages alone.
+    assert written == {"backlog.md", "principles.md", "format-reference.md"} | {
+        f"initiatives/{i}.md" for i in ids
+    }
+    config = yaml.safe_load((project / "plain.yml").read_text())
+    assert config["site_name"] == "Improvement register"
+    assert config["docs_dir"] == "out"
+    built = plain_build(project / "plain.yml", project / "site")
+    assert built.returncode == 0, built.stdout + built.stderr
+    site = project / "site"
+    for page in ("backlog", "principles", "format-reference", *(f"initiatives/{i}" for i in ids)):
+        assert (site / page / "index.html").is_file(), page
+    for data in ("register.json", "feed.xml", "schemas/initiative.schema.json"):
+        assert (site / data).is_file(), data
+    assert '<title type="text">Improvement register</title>' in (site / "feed.xml").read_text()
+    backlog = BeautifulSoup((site / "backlog" / "index.html").read_text(), "html.parser")
+    links = [a["href"] for a in backlog.select("td a")]
+    assert len(links) >= len(ids)
+    for link in links:
+        assert (site / "backlog" / link / "index.html").is_file(), link
+
+
+def test_with_neither_mkdocs_yml_nor_initiatives_it_says_what_to_give(tmp_path: Path) -> None:
+    done = run_cireg("generate", "out", cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "no mkdocs.yml here" in done.stderr and "--initiatives DIR" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_output_folder_may_not_overlap_the_register(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    done = generate(project, "initiatives/out")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "overlaps the register folder" in done.stderr
+    assert not (project / "initiatives" / "out").exists()
+
+
+def test_the_mkdocs_logger_is_as_it_was_after_generate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """generate quiets MkDocs' configuration messages for its own run only, whether it
+    ends well or not."""
+    from cireg.generate import GenerateError
+    from cireg.generate import generate as generate_site
+
+    project = copy_project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    logger = logging.getLogger("mkdocs")
+    before = (list(logger.handlers), logger.level, logger.propagate)
+    result = generate_site("mkdocs.yml", "generated", today="2026-11-21")
+    assert result.written and not any(f.is_error for f in result.findings)
+    assert (list(logger.handlers), logger.level, logger.propagate) == before
+    (project / "mkdocs.yml").write_text("site_name: [unclosed\n")
+    with pytest.raises(GenerateError, match="cannot read"):
+        generate_site("mkdocs.yml", "again")
+    assert (list(logger.handlers), logger.level, logger.propagate) == before
 
 
 def test_links_follow_use_directory_urls_false(tmp_path: Path) -> None:
@@ -260,3 +356,19 @@ def test_an_unknown_marker_is_reported_and_left_alone(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert "model.md: unknown marker `cireg:nonsense`" in done.stderr
     assert "<!-- cireg:nonsense -->" in (project / "generated" / "model.md").read_text()
+
+
+def test_initiatives_names_the_register_folder_beside_a_mkdocs_yml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cireg.generate import load_site
+
+    project = copy_project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    options, config = load_site(None)
+    assert config is not None and options.initiatives_dir == str(project / "initiatives")
+    assert options.today is not None and options.today.isoformat() == "2026-11-21"
+    options, _config = load_site(None, "elsewhere")
+    assert options.initiatives_dir == str(project / "elsewhere")
+    assert options.today is not None  # the site's other options still apply

@@ -113,13 +113,15 @@ def _parser() -> argparse.ArgumentParser:
         help="write the site's pages as plain Markdown and SVG, for any generator",
         description=(
             "Write the docs folder with the register's pages, badges and data files into "
-            "OUT, so that a site generator without the cireg plugin can publish it. OUT "
+            "OUT, so that a site generator without the cireg plugin can publish it, with the "
+            "cireg plugin's options in mkdocs.yml (the defaults when it lists none). OUT "
             "must be new, empty or made by an earlier `cireg generate`."
         ),
     )
     generate.add_argument("out", metavar="OUT")
+    generate.add_argument("-f", "--config-file", metavar="FILE", help="default: ./mkdocs.yml")
     generate.add_argument(
-        "-f", "--config-file", default="mkdocs.yml", metavar="FILE", help="the site's config"
+        "--initiatives", metavar="DIR", help="the register folder; needs no mkdocs.yml"
     )
     generate.add_argument(
         "--mkdocs-yml",
@@ -375,7 +377,13 @@ def _generate(args: argparse.Namespace) -> int:
     from cireg.generate import GenerateError, generate
 
     try:
-        result = generate(args.config_file, args.out, today=args.today, mkdocs_yml=args.mkdocs_yml)
+        result = generate(
+            args.config_file,
+            args.out,
+            today=args.today,
+            mkdocs_yml=args.mkdocs_yml,
+            initiatives=args.initiatives,
+        )
     except GenerateError as error:
         raise UsageError(str(error)) from None
     for warning in result.warnings:

@@ -6,8 +6,6 @@ generated files: nothing is written into `docs_dir` or a temporary folder."""
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import html
 import os
 from typing import Any
@@ -23,57 +21,34 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from cireg.check import CheckCache, check_register
-from cireg.dates import TodayError, resolve_today, today_option
+from cireg.check import CheckCache
+from cireg.dates import TodayError
 from cireg.findings import Finding
-from cireg.load import load_file
 from cireg.model import Register
-from cireg.principles import CANONICAL_PRINCIPLES_PER_STEP, PRINCIPLES, STEP_BY_KEY
+from cireg.publish import SiteError, site_context
 from cireg.render.layout import LinkResolver, SiteLayout, resolve_links
 from cireg.render.memo import RenderMemo
-from cireg.render.pages import PrinciplesTable, RenderedPage, SiteContext
+from cireg.render.pages import RenderedPage, SiteContext
 from cireg.render.site_files import expand_markers, register_site_files
 from cireg.report import text_line
-from cireg.rules.files import DisplayPath, RegisterFolderError
+from cireg.site_options import (
+    PLUGIN_OPTIONS,
+    SiteOptions,
+    SiteOptionsError,
+    site_options,
+    theme_language,
+)
 
 log = get_plugin_logger(__name__)
 
 
 class CiregConfig(base.Config):
-    initiatives_dir = c.Dir(exists=True, default="initiatives")
-    """The register folder, relative to mkdocs.yml."""
-    today = c.Optional(c.Type((str, dt.date)))
-    """The date that date rules (stale-review, overdue) compare against, YYYY-MM-DD. Default:
-    SOURCE_DATE_EPOCH when set, else the local date."""
-    pages_dir = c.Type(str, default="initiatives")
-    """Folder of the site that holds one page per initiative (`<pages_dir>/<id>/`)."""
-    backlog_page = c.Type(str, default="backlog.md")
-    """Where the backlog page goes; list it in `nav` to give readers the way in."""
-    principles_page = c.Type(str, default="principles.md")
-    """Where the principles-per-step page goes."""
-    format_page = c.Type(str, default="format-reference.md")
-    """Where the format reference goes: every key of an initiative file and every rule,
-    made from the JSON Schema and the validator's rules, so it never drifts from them."""
-    badges_dir = c.Type(str, default="badges")
-    """Folder of the seven-step SVG badges, `<badges_dir>/<id>.svg`, embeddable in a README."""
-    register_json = c.Type(str, default="register.json")
-    """Where the whole register with its computed facts is published as JSON."""
-    schema_file = c.Type(str, default="schemas/initiative.schema.json")
-    """Where the initiative JSON Schema is published, for editors to point at."""
-    register_schema_file = c.Type(str, default="schemas/register.schema.json")
-    """Where the JSON Schema of register.json (and of `cireg export`) is published."""
-    feed = c.Type(str, default="feed.xml")
-    """Where the Atom feed of the register's recent events is published."""
-    feed_entries = c.Type(int, default=50)
-    """How many of the newest events the feed holds."""
-    principles_table = c.Optional(c.File(exists=True))
-    """A YAML file mapping each step key (vision, current_state, ...) to the list of principle
-    slugs especially relevant there; replaces ITIL 4's table, shipped as the default."""
-    templates_dir = c.Optional(c.Dir(exists=True))
-    """A folder of Jinja templates overriding cireg's own (initiative.md.j2, backlog.md.j2,
-    principles.md.j2, figures.html.j2, unreadable.md.j2)."""
-    show_findings = c.Type(bool, default=True)
-    """Show each initiative's findings in a box on its page."""
+    """The cireg options as MkDocs reads them: one for each plugin option of SiteOptions
+    (where each is described, with its default), taken as written. `site_options()` checks
+    them, so a bad value gets the same message from `mkdocs build` as from the commands."""
+
+    # MkDocs collects a config class's options from `_schema` and its attributes.
+    _schema = tuple((name, c.Optional(c.Type(object))) for name in PLUGIN_OPTIONS)
 
 
 class CiregPlugin(BasePlugin[CiregConfig]):
@@ -84,6 +59,7 @@ class CiregPlugin(BasePlugin[CiregConfig]):
         # was checked and rendered for an unchanged file is reused (keyed by its bytes).
         self.check_cache: CheckCache = {}
         self.memo = RenderMemo()
+        self.options: SiteOptions | None = None  # checked in each build's `on_config`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` shows an initiative with errors on its page instead of failing.
@@ -92,40 +68,26 @@ class CiregPlugin(BasePlugin[CiregConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.site = None  # state of one build only
         self.pages: dict[str, RenderedPage] = {}
-        options = self.config
-        for key in ("pages_dir", "badges_dir"):
-            _check_site_path(key, options[key], suffix=None)
-        _check_site_path("backlog_page", options.backlog_page, suffix=".md")
-        _check_site_path("principles_page", options.principles_page, suffix=".md")
-        _check_site_path("format_page", options.format_page, suffix=".md")
-        _check_site_path("register_json", options.register_json, suffix=".json")
-        _check_site_path("schema_file", options.schema_file, suffix=".json")
-        _check_site_path("register_schema_file", options.register_schema_file, suffix=".json")
-        _check_site_path("feed", options.feed, suffix=".xml")
-        if options.feed_entries < 0:
-            raise PluginError(
-                f"cireg: `feed_entries` must be 0 or more; got {options.feed_entries}"
-            )
+        options = self.options = self._options(config)
         try:
-            self.today = today_option(options.today) or resolve_today(None)
+            self.today = options.today_or(None)
         except TodayError as error:
-            raise PluginError(f"cireg: `today`: {error}") from None
-        self.table = _load_principles_table(options.principles_table)
-        self.layout = SiteLayout(
-            pages_dir=options.pages_dir.rstrip("/"),
-            backlog_page=options.backlog_page,
-            principles_page=options.principles_page,
-            format_page=options.format_page,
-            badges_dir=options.badges_dir.rstrip("/"),
-            register_json=options.register_json,
-            schema_file=options.schema_file,
-            register_schema_file=options.register_schema_file,
-            feed=options.feed,
-            use_directory_urls=config.use_directory_urls,
-        )
+            raise PluginError(f"cireg: {error}") from None
+        self.layout = SiteLayout.of(options)
         config.extra_css.append(self.layout.stylesheet)
         config.extra_javascript.append(self.layout.script)
         return config
+
+    def _options(self, config: MkDocsConfig | None) -> SiteOptions:
+        """This plugin's options and the site's facts, checked as every command checks them."""
+        source = self.config.config_file_path or os.path.abspath("mkdocs.yml")
+        values: dict[str, Any] = dict(self.config)
+        if config is not None:
+            values.update(site_facts(config))
+        try:
+            return site_options(values, os.path.dirname(source), source=source)
+        except SiteOptionsError as error:
+            raise PluginError(f"cireg: {error}") from None
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         try:
@@ -145,33 +107,19 @@ class CiregPlugin(BasePlugin[CiregConfig]):
             ) from None
 
     def site_context(self, config: MkDocsConfig) -> SiteContext:
-        """Check the register and gather what its pages need (after `on_config`); also used
-        by `cireg generate`, so both publish the same files."""
-        root = os.path.dirname(config.config_file_path or os.path.abspath("mkdocs.yml"))
+        """Check the register and gather what its pages need (after `on_config`), with the
+        same core as `cireg generate`."""
+        # A plugin listed after cireg may have changed the site in its own `on_config`
+        # (Material's offline plugin turns directory URLs off).
+        options = self._options(config)
+        # Only `mkdocs serve` builds again; a one-off build would keep copies for nothing.
+        cache = self.check_cache if self.serving else None
         try:
-            # Only `mkdocs serve` builds again; a one-off build would keep copies for nothing.
-            cache = self.check_cache if self.serving else None
-            register = check_register(
-                self.config.initiatives_dir, self.today, DisplayPath(root), cache
-            )
-        except RegisterFolderError as error:
+            site = site_context(options, self.today, cache)
+        except SiteError as error:
             raise PluginError(f"cireg: {error}") from None
-        # A plugin listed after cireg may have changed it in its own `on_config` (Material's
-        # offline plugin turns directory URLs off).
-        self.layout = dataclasses.replace(self.layout, use_directory_urls=config.use_directory_urls)
-        return SiteContext(
-            register=register,
-            today=self.today,
-            layout=self.layout,
-            principles_table=self.table,
-            show_findings=self.config.show_findings,
-            templates_dir=self.config.templates_dir,
-            site_name=config.site_name,
-            site_url=config.site_url or None,
-            feed_entries=self.config.feed_entries,
-            # Material's `language`; MkDocs' own themes have `locale`.
-            site_language=str(config.theme.get("language") or config.theme.get("locale") or "en"),
-        )
+        self.layout = site.layout
+        return site
 
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         site = self.site = self.site_context(config)
@@ -252,8 +200,9 @@ class CiregPlugin(BasePlugin[CiregConfig]):
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        server.watch(self.config.initiatives_dir)
-        for extra in (self.config.principles_table, self.config.templates_dir):
+        options = self.options or self._options(None)
+        server.watch(options.initiatives_dir)
+        for extra in (options.principles_table, options.templates_dir):
             if extra:
                 server.watch(extra)
         return server
@@ -292,55 +241,11 @@ def _edit_uri(source: str, docs_dir: str) -> str:
     return os.path.relpath(os.path.abspath(source), docs_dir).replace(os.sep, "/")
 
 
-def _check_site_path(option: str, value: str, *, suffix: str | None) -> None:
-    """A place in the site: relative, inside it, with the suffix its content needs."""
-    parts = (value.rstrip("/") if suffix is None else value).split("/")
-    if (
-        value.startswith("/")
-        or "\\" in value
-        or any(part in ("", ".", "..") for part in parts)
-        or (suffix is not None and not value.endswith(suffix))
-    ):
-        expected = f" ending in `{suffix}`" if suffix else ""
-        raise PluginError(
-            f"cireg: `{option}` must be a relative path inside the site{expected}; got {value!r}"
-        )
-
-
-def _load_principles_table(path: str | None) -> PrinciplesTable:
-    """The principles-per-step table: ITIL 4's, or the register's own from a YAML file."""
-    if path is None:
-        return dict(CANONICAL_PRINCIPLES_PER_STEP)
-    # cireg's own loader: the same limits, refusals and positions as an initiative file.
-    loaded = load_file(path)
-    if loaded.document is None:
-        problems = "; ".join(
-            f"{f.path}:{f.line}:{f.column}: {f.message} [{f.rule}]" for f in loaded.findings
-        )
-        raise PluginError(f"cireg: cannot read `principles_table`: {problems}")
-    raw = loaded.document.data
-    if not isinstance(raw, dict):
-        raise PluginError(
-            f"cireg: `principles_table` {path} must map step keys to lists of principles"
-        )
-    table: PrinciplesTable = {}
-    for step_key, slugs in raw.items():
-        if step_key not in STEP_BY_KEY:
-            raise PluginError(
-                f"cireg: `principles_table` {path}: unknown step `{step_key}`; steps are "
-                + ", ".join(STEP_BY_KEY)
-            )
-        if not isinstance(slugs, list) or not all(isinstance(s, str) for s in slugs):
-            raise PluginError(
-                f"cireg: `principles_table` {path}: `{step_key}` must be a list of principles"
-            )
-        unknown = [s for s in slugs if s not in PRINCIPLES]
-        if unknown:
-            raise PluginError(
-                f"cireg: `principles_table` {path}: `{step_key}` names unknown principles "
-                + ", ".join(f"`{s}`" for s in unknown)
-                + "; principles are "
-                + ", ".join(PRINCIPLES)
-            )
-        table[step_key] = frozenset(slugs)
-    return table
+def site_facts(config: MkDocsConfig) -> dict[str, Any]:
+    """What SiteOptions takes from the site's configuration rather than the plugin's."""
+    return {
+        "site_name": config.site_name,
+        "site_url": config.site_url,
+        "use_directory_urls": config.use_directory_urls,
+        "site_language": theme_language(config.theme),
+    }

@@ -1,10 +1,15 @@
-"""One register configuration for every command: the cireg plugin's options in mkdocs.yml.
+"""One register configuration for every command: the site's options, read from mkdocs.yml.
 
-`cireg validate`, `export` and `new` read `initiatives_dir` and `today` from the nearest
-mkdocs.yml, so that they check the same folder against the same date as the site does. This
-reads the file with a small YAML loader instead of MkDocs' own, so that `validate` (run on
-every pull request) does not pay for importing MkDocs; `cireg generate` goes through MkDocs
-itself and reads the same options there."""
+`cireg validate`, `export` and `new` read the cireg plugin's options (and the site facts
+SiteOptions holds) from the nearest mkdocs.yml, so that they check the same folder against
+the same date as the site does, and refuse a bad option with the same message as `mkdocs
+build`. This reads the file with a small YAML loader instead of MkDocs' own, so that
+`validate` (run on every pull request) does not pay for importing MkDocs. (`cireg generate`
+needs MkDocs' reading of the file anyway, for the docs folder and `INHERIT`: it hands the
+same values to the same `site_options()`.)
+
+A mkdocs.yml that lists no cireg plugin (one for MkDocs 2 or Zensical, which run none)
+gives the defaults, as does no mkdocs.yml at all."""
 
 from __future__ import annotations
 
@@ -16,11 +21,10 @@ from typing import Any
 
 import yaml
 
-from cireg.dates import TodayError, today_option
 from cireg.render.layout import SiteLayout
+from cireg.site_options import SiteOptions, SiteOptionsError, site_options, theme_language
 
 CONFIG_NAME = "mkdocs.yml"
-DEFAULT_FOLDER = "initiatives"
 
 
 class RegisterConfigError(ValueError):
@@ -29,12 +33,27 @@ class RegisterConfigError(ValueError):
 
 @dataclass(frozen=True)
 class RegisterConfig:
-    folder: Path  # the register folder
-    today: dt.date | None  # the plugin's `today` option, when set
-    config_file: Path | None  # the mkdocs.yml it came from, if any
-    # The address of the site's format reference page, when mkdocs.yml gives `site_url`
-    # (SARIF reports link each rule's help to its row there).
-    format_page_url: str | None = None
+    options: SiteOptions  # the site's options (the defaults when there is no mkdocs.yml)
+    config_file: Path | None  # the mkdocs.yml they came from, if any
+
+    @property
+    def folder(self) -> Path:
+        """The register folder."""
+        return Path(self.options.initiatives_dir)
+
+    @property
+    def today(self) -> dt.date | None:
+        """The plugin's `today` option, when set."""
+        return self.options.today
+
+    @property
+    def format_page_url(self) -> str | None:
+        """The address of the site's format reference page, when mkdocs.yml gives
+        `site_url` (SARIF reports link each rule's help to its row there)."""
+        site_url = self.options.site_url
+        if site_url is None:
+            return None
+        return site_url + SiteLayout.of(self.options).url_of(self.options.format_page)
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -78,21 +97,20 @@ def register_config(start: Path | None = None) -> RegisterConfig:
     """The register that commands run in `start` work on, with the site's options."""
     config_file = find_config_file(start)
     if config_file is None:
-        return RegisterConfig((start or Path.cwd()).absolute() / DEFAULT_FOLDER, None, None)
+        here = str((start or Path.cwd()).absolute())
+        return RegisterConfig(site_options({}, here), None)
+    return RegisterConfig(read_site_options(config_file), config_file)
+
+
+def read_site_options(config_file: Path) -> SiteOptions:
+    """The site options that `config_file` gives: its cireg plugin's options (none when it
+    lists no cireg plugin) and the site facts, checked. Raises RegisterConfigError."""
     raw = _load(config_file)
-    options = _plugin_options(raw)
-    folder = options.get("initiatives_dir", DEFAULT_FOLDER)
-    if not isinstance(folder, str) or not folder:
-        raise RegisterConfigError(
-            f"{config_file}: the cireg option `initiatives_dir` must be a folder name; "
-            f"got {folder!r}"
-        )
+    values = {**plugin_options(raw), **site_facts(raw)}
     try:
-        today = today_option(options.get("today"))
-    except TodayError as error:
-        raise RegisterConfigError(f"{config_file}: the cireg option `today`: {error}") from None
-    page_url = _format_page_url(raw, options)
-    return RegisterConfig(config_file.parent / folder, today, config_file, page_url)
+        return site_options(values, str(config_file.parent), source=str(config_file))
+    except SiteOptionsError as error:
+        raise RegisterConfigError(str(error)) from None
 
 
 def _load(config_file: Path) -> Any:
@@ -104,21 +122,21 @@ def _load(config_file: Path) -> Any:
         raise RegisterConfigError(f"cannot read {config_file}: {reason}") from None
 
 
-def _format_page_url(raw: Any, options: dict[str, Any]) -> str | None:
-    """Where the site serves its format reference page, as MkDocs lays it out."""
-    site_url = raw.get("site_url") if isinstance(raw, dict) else None
-    if not isinstance(site_url, str) or not site_url.strip():
-        return None
-    page = options.get("format_page", SiteLayout.format_page)
-    directory_urls = raw.get("use_directory_urls", True)
-    if not isinstance(page, str) or not isinstance(directory_urls, bool):
-        return None  # the build itself refuses such options; no link rather than a wrong one
-    layout = SiteLayout(format_page=page, use_directory_urls=directory_urls)
-    return site_url.strip().rstrip("/") + "/" + layout.url_of(page).lstrip("/")
+def site_facts(raw: Any) -> dict[str, Any]:
+    """What SiteOptions takes from mkdocs.yml itself, as written (None: the default)."""
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        "site_name": raw.get("site_name"),
+        "site_url": raw.get("site_url"),
+        "use_directory_urls": raw.get("use_directory_urls"),
+        "site_language": theme_language(raw.get("theme")),
+    }
 
 
-def _plugin_options(raw: Any) -> dict[str, Any]:
-    """The options under `plugins: - cireg:` (empty when the plugin takes its defaults)."""
+def plugin_options(raw: Any) -> dict[str, Any]:
+    """The options under `plugins: - cireg:` (empty when the plugin takes its defaults, or
+    is not listed)."""
     plugins = raw.get("plugins") if isinstance(raw, dict) else None
     entries: list[Any]
     if isinstance(plugins, dict):  # MkDocs also takes plugins as a mapping

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
-from urllib.parse import quote, urljoin
+from urllib.parse import urljoin
 from xml.sax.saxutils import escape, quoteattr
 
 from cireg import __version__
@@ -218,10 +218,11 @@ def render_feed(
     base = site_url or site_name  # what makes ids differ between registers
 
     def link(to_src: str) -> str:
+        # The layout's links and URLs are percent-encoded as MkDocs encodes them.
         if site_url is None:
-            return _quote(layout.href(feed_file, to_src))
+            return layout.href(feed_file, to_src)
         root = site_url if site_url.endswith("/") else site_url + "/"
-        return urljoin(root, _quote(layout.url_of(to_src)))
+        return urljoin(root, layout.url_of(to_src))
 
     updated = events[0].on if events else today
     lines = [
@@ -260,15 +261,6 @@ def render_feed(
         lines.append("  </entry>")
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
-
-
-def _quote(url: str) -> str:
-    """Percent-encode what a file name may hold but a URL may not, as MkDocs does."""
-    try:
-        # A file name that is not UTF-8 reaches Python as surrogate escapes: its own bytes.
-        return quote(url, safe="/", errors="surrogateescape")
-    except UnicodeEncodeError:  # any other lone surrogate
-        return quote(url, safe="/", errors="replace")
 
 
 def _element(name: str, text: str | None, *, indent: int = 2, **attributes: str) -> str:

@@ -1,9 +1,10 @@
 """Where each generated page and file lives in the site, and the links between them.
 
 Generated pages hold their tables and figures as raw HTML, which MkDocs neither rewrites
-nor validates, so links are computed here the way MkDocs computes page URLs: with
-`use_directory_urls`, `initiatives/x.md` is served at `initiatives/x/`, else at
-`initiatives/x.html`.
+nor validates, so links are computed here by MkDocs' own rules (`File.url` and
+`get_relative_url` of MkDocs 1.6), in one place: with `use_directory_urls`,
+`initiatives/x.md` is served at `initiatives/x/`, else at `initiatives/x.html`, and a URL
+is percent-encoded as MkDocs encodes it.
 
 Those are the links of a page at its place in the docs folder. Within a build, plugins may
 serve a page elsewhere (Material's blog gives a post a dated URL and shows its excerpt on other
@@ -16,12 +17,14 @@ import posixpath
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache, partial
+from urllib.parse import quote
 
 from markupsafe import escape
 
 from cireg.report import one_line
+from cireg.site_options import DEFAULTS, SiteOptions
 
 # The href of a link to a file of the site: (target src_uri, fragment) -> href.
 LinkResolver = Callable[[str, str], str]
@@ -29,18 +32,27 @@ LinkResolver = Callable[[str, str], str]
 
 @dataclass(frozen=True)
 class SiteLayout:
-    pages_dir: str = "initiatives"
-    backlog_page: str = "backlog.md"
-    principles_page: str = "principles.md"
-    format_page: str = "format-reference.md"  # made from the schema and the rules
-    badges_dir: str = "badges"
-    register_json: str = "register.json"
-    feed: str = "feed.xml"  # Atom feed of the register's recent events
-    schema_file: str = "schemas/initiative.schema.json"
-    register_schema_file: str = "schemas/register.schema.json"  # the shape of register.json
+    """Where the register's files go in the site: the site options that place them (their
+    defaults are SiteOptions'), and the two assets, which always go to the same place."""
+
+    pages_dir: str = DEFAULTS.pages_dir
+    backlog_page: str = DEFAULTS.backlog_page
+    principles_page: str = DEFAULTS.principles_page
+    format_page: str = DEFAULTS.format_page  # made from the schema and the rules
+    badges_dir: str = DEFAULTS.badges_dir
+    register_json: str = DEFAULTS.register_json
+    feed: str = DEFAULTS.feed  # Atom feed of the register's recent events
+    schema_file: str = DEFAULTS.schema_file
+    register_schema_file: str = DEFAULTS.register_schema_file  # the shape of register.json
     stylesheet: str = "assets/cireg/cireg.css"
     script: str = "assets/cireg/cireg.js"  # filters and sorts the backlog
-    use_directory_urls: bool = True
+    use_directory_urls: bool = DEFAULTS.use_directory_urls
+
+    @classmethod
+    def of(cls, options: SiteOptions) -> SiteLayout:
+        """The layout that `options` give (checked, folders without a trailing slash)."""
+        placed = {f.name: getattr(options, f.name) for f in fields(cls) if hasattr(options, f.name)}
+        return cls(**placed)
 
     def initiative_page(self, initiative_id: str) -> str:
         return posixpath.join(self.pages_dir, f"{file_name_of(initiative_id)}.md")
@@ -54,14 +66,7 @@ class SiteLayout:
 
     def url_of(self, src_uri: str) -> str:
         """The URL, relative to the site root, that MkDocs serves `src_uri` at."""
-        if not src_uri.endswith(".md"):
-            return src_uri
-        folder, name = posixpath.split(src_uri[: -len(".md")])
-        if name in ("index", "README"):
-            return f"{folder}/" if folder else "./"
-        if self.use_directory_urls:
-            return posixpath.join(folder, name) + "/"
-        return posixpath.join(folder, name) + ".html"
+        return page_url(src_uri, self.use_directory_urls)
 
     def href(self, from_src: str, to_src: str, fragment: str = "") -> str:
         """A relative link from the page `from_src` to the page or file `to_src`."""
@@ -78,12 +83,61 @@ class SiteLayout:
 def _href(layout: SiteLayout, from_src: str, to_src: str, fragment: str) -> str:
     here = layout.url_of(from_src)
     there = layout.url_of(to_src)
-    base = here if here.endswith("/") else posixpath.dirname(here) + "/"
-    base = "" if base in ("./", "/") else base
-    relative = posixpath.relpath(there or ".", base or ".")
-    if there.endswith("/") and not relative.endswith("/"):
-        relative = "./" if relative == "." else relative + "/"
-    return relative + (f"#{fragment}" if fragment else "")
+    return relative_url(there, here) + (f"#{fragment}" if fragment else "")
+
+
+# MkDocs' `utils.markdown_extensions`: the files it makes pages of.
+MARKDOWN_SUFFIXES = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
+
+
+def page_url(src_uri: str, use_directory_urls: bool) -> str:
+    """The URL, relative to the site root, that MkDocs serves the file `src_uri` of the docs
+    folder at, percent-encoded: MkDocs' `File.url`. A page `x.md` is served at `x/` (or
+    `x.html`), `index.md` and `README.md` at their folder; any other file at its path."""
+    dest = src_uri
+    if src_uri.endswith(MARKDOWN_SUFFIXES):
+        folder, filename = posixpath.split(src_uri)
+        stem = posixpath.splitext(filename)[0]
+        name = "index" if stem in ("index", "README") else stem
+        if use_directory_urls and name != "index":
+            dest = posixpath.join(folder, name, "index.html")
+        else:
+            dest = posixpath.join(folder, name + ".html")
+    folder, filename = posixpath.split(dest)
+    if use_directory_urls and filename == "index.html":
+        dest = (folder or ".") + "/"
+    return url_quote(dest)
+
+
+def url_quote(url: str) -> str:
+    """Percent-encode what a file name may hold but a URL may not, as MkDocs does (`quote`,
+    `/` kept). A file name that is not UTF-8 reaches Python as surrogate escapes: its own
+    bytes are encoded; any other lone surrogate becomes `?`, encoded."""
+    try:
+        return quote(url, errors="surrogateescape")
+    except UnicodeEncodeError:
+        return quote(url, errors="replace")
+
+
+def relative_url(url: str, other: str) -> str:
+    """`url` relative to `other`, both site URLs as `page_url` gives them: MkDocs'
+    `get_relative_url` (the last part of `other` is dropped when it holds a dot, a file)."""
+    folder, _, last = other.rpartition("/")
+    if "." in last:
+        other = folder
+    other_parts, url_parts = _parts(other), _parts(url)
+    common = 0
+    for mine, theirs in zip(other_parts, url_parts, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    relative = "/".join([".."] * (len(other_parts) - common) + url_parts[common:]) or "."
+    return relative + "/" if url.endswith("/") else relative
+
+
+def _parts(path: str) -> list[str]:
+    path = posixpath.normpath(path if path.startswith("/") else "/" + path)[1:]
+    return path.split("/") if path else []
 
 
 # A token names its target in hex, which neither HTML escaping nor Markdown changes, after a

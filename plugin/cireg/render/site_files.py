@@ -136,8 +136,9 @@ def _steps_badge(initiative: Initiative) -> str:
 
 
 def site_key(site: SiteContext) -> Hashable:
-    """Everything besides the initiatives that a page or data file depends on: a change to
-    any of it (a template of the site's own included) makes the memo start afresh."""
+    """Everything besides the initiatives that a page or data file depends on: every field
+    of the site context but the register (a field added later is part of it at once), and
+    the site's own templates; a change to any of it makes the memo start afresh."""
     templates: tuple[tuple[str, bytes], ...] = ()
     if site.templates_dir:
         found = []
@@ -147,18 +148,20 @@ def site_key(site: SiteContext) -> Hashable:
                 with open(path, "rb") as handle:
                     found.append((name, handle.read()))
         templates = tuple(found)
-    return (
-        site.today,
-        site.layout,
-        tuple(sorted(site.principles_table.items())),
-        site.show_findings,
-        site.templates_dir,
-        templates,
-        site.site_name,
-        site.site_url,
-        site.feed_entries,
-        site.site_language,
+    values = (
+        _frozen(getattr(site, f.name)) for f in dataclasses.fields(site) if f.name != "register"
     )
+    return (*values, templates)
+
+
+def _frozen(value: object) -> Hashable:
+    """`value` as a key: a mapping (the principles table) as its sorted items, a list as a
+    tuple."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    return value
 
 
 def expand_markers(
