@@ -14,7 +14,8 @@ from cireg import __version__
 from cireg.check import check_file, check_register
 from cireg.dates import TodayError, resolve_today
 from cireg.findings import Finding, sort_findings
-from cireg.model import STATUSES, Register
+from cireg.format_shape import STATUSES
+from cireg.model import Register
 from cireg.register_config import RegisterConfig, RegisterConfigError, register_config
 from cireg.report import (
     FORMATS,

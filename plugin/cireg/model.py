@@ -14,16 +14,20 @@ from typing import Any
 
 from cireg.dates import parse_date
 from cireg.findings import Finding, Position, Severity, make_finding
+from cireg.format_shape import DIRECTIONS, EFFORTS, PRIORITIES, RISKS, VALUES
+from cireg.format_shape import STATUSES as STATUSES  # the model's statuses: the schema's
 from cireg.load import MAX_SAFE_NUMBER, Document, Key
 from cireg.principles import STEPS
 
 Path = tuple[Key, ...]
 
-STATUSES = ("idea", "planned", "in-progress", "verifying", "done", "on-hold", "abandoned")
 CLOSED_STATUSES = ("done", "abandoned")
-PRIORITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-VALUE_SCORE = {"high": 3, "medium": 2, "low": 1}
-EFFORT_SCORE = {"xs": 1, "s": 2, "m": 3, "l": 5, "xl": 8}
+PRIORITY_RANK = {priority: rank for rank, priority in enumerate(PRIORITIES)}
+# The backlog score, value / effort: cireg's numbers for the schema's words, in its order
+# (zip(strict=True) fails at import should the schema's lists change length).
+VALUE_SCORE = dict(zip(VALUES, (3, 2, 1), strict=True))
+EFFORT_SCORE = dict(zip(EFFORTS, (1, 2, 3, 5, 8), strict=True))
+RISK_LEVELS = frozenset(RISKS)
 
 
 class ObjectiveState(str, Enum):
@@ -314,7 +318,7 @@ def build_initiative(initiative_id: str, source: str, document: Document) -> Ini
         priority=_choice(data, "priority", PRIORITY_RANK),
         value=_choice(data, "value", VALUE_SCORE),
         effort=_choice(data, "effort", EFFORT_SCORE),
-        risk=_choice(data, "risk", VALUE_SCORE),
+        risk=_choice(data, "risk", RISK_LEVELS),
         services=strings_of(data, "services"),
         value_chain=strings_of(data, "value_chain"),
         tags=strings_of(data, "tags"),
@@ -359,7 +363,7 @@ def _kpi(path: Path, raw: dict[str, Any]) -> Kpi:
         id=text_of(raw, "id"),
         name=text_of(raw, "name"),
         unit=text_of(raw, "unit"),
-        direction=direction if direction in ("increase", "decrease") else None,
+        direction=direction if direction in DIRECTIONS else None,
         source=text_of(raw, "source"),
         measurements=[
             Measurement(

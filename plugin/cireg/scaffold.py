@@ -15,12 +15,12 @@ from importlib import resources
 from importlib.abc import Traversable
 
 from cireg import __version__
-from cireg.model import STATUSES
+from cireg.format_shape import KEYS_REQUIRED_BY_STATUS, MODELINE_PREFIX, STATUSES
 from cireg.render.text import plain_markdown, yaml_quoted
 from cireg.schema import schema_path
 from cireg.steps import REQUIRED_STEPS
 
-MODELINE = "# yaml-language-server: $schema={}\n"
+MODELINE = MODELINE_PREFIX + "{}\n"
 SCHEMA_IN_REGISTER = "schemas/initiative.schema.json"
 # How long until an initiative's first backlog review: a quarter.
 REVIEW_AFTER = dt.timedelta(days=91)
@@ -224,11 +224,12 @@ def initiative_skeleton(
         f"owner: {_quoted(owner)}\n",
         f"raised_on: {today.isoformat()}\n",
     ]
-    if status not in ("done", "abandoned"):
+    required_keys = KEYS_REQUIRED_BY_STATUS[status]  # the schema's conditions on the status
+    if "review_by" in required_keys:
         lines.append(f"review_by: {(today + REVIEW_AFTER).isoformat()}\n")
-    if status not in ("idea", "on-hold", "abandoned"):
+    if "priority" in required_keys:
         lines.append("priority: medium\n")
-    if status == "on-hold":
+    if "on_hold_reason" in required_keys:
         lines.append("on_hold_reason: ~\n")
     if "target_state" in required or "current_state" in required:
         lines.append(_KPI_SKELETON)
@@ -236,7 +237,7 @@ def initiative_skeleton(
     for key, skeleton in _STEP_SKELETONS.items():
         if key in required:
             lines.append(skeleton.replace("{statement}", statement))
-    if status == "abandoned" and "momentum" not in required:
+    if "momentum" in required_keys and "momentum" not in required:
         lines.append(_STEP_SKELETONS["momentum"])
     return "".join(lines)
 

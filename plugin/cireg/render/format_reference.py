@@ -24,6 +24,7 @@ from typing import Any
 
 from markdown.extensions.toc import slugify
 
+from cireg.format_shape import MODELINE_PREFIX
 from cireg.load import resolve_plain
 from cireg.principles import STEPS
 from cireg.render.pages import front_matter
@@ -34,7 +35,7 @@ from cireg.rules.descriptions import rule_anchor
 TITLE = "Format reference"
 # The item definitions documented after the steps, in this order.
 ITEM_DEFINITIONS = ("kpi", "measurement", "objective", "action", "log_entry")
-MODELINE = "# yaml-language-server: $schema=../schemas/initiative.schema.json"
+MODELINE = MODELINE_PREFIX + "../schemas/initiative.schema.json"
 DASH = "\N{EN DASH}"  # an empty cell
 # Keywords that only annotate: a status condition may carry them without changing its sense.
 _ANNOTATIONS = frozenset(

@@ -29,6 +29,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from cireg.findings import Finding
+from cireg.format_shape import VALUE_CHAIN_ACTIVITIES
 from cireg.model import (
     CLOSED_STATUSES,
     PRIORITY_RANK,
@@ -57,14 +58,21 @@ from cireg.report import well_formed
 
 PrinciplesTable = dict[str, frozenset[str]]
 
-VALUE_CHAIN_NAMES = {
-    "plan": "Plan",
-    "improve": "Improve",
-    "engage": "Engage",
-    "design-and-transition": "Design and transition",
-    "obtain-build": "Obtain/build",
-    "deliver-and-support": "Deliver and support",
-}
+# ITIL 4's names of the schema's value-chain activities, in the schema's order.
+VALUE_CHAIN_NAMES = dict(
+    zip(
+        VALUE_CHAIN_ACTIVITIES,
+        (
+            "Plan",
+            "Improve",
+            "Engage",
+            "Design and transition",
+            "Obtain/build",
+            "Deliver and support",
+        ),
+        strict=True,
+    )
+)
 OUTCOME_WORDS = {"met": "met", "partially-met": "partially met", "not-met": "not met"}
 OBJECTIVE_STATE_CLASS = {
     ObjectiveState.MET: "met",
