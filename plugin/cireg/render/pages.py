@@ -53,7 +53,7 @@ from cireg.render.badges import (
 from cireg.render.charts import describe_kpi, render_kpi_chart
 from cireg.render.formatting import format_percent, format_quantity
 from cireg.render.layout import LinkResolver, SiteLayout, link_token, resolve_links
-from cireg.render.text import markdown_to_html, printable, yaml_quoted
+from cireg.render.text import MarkdownBudget, markdown_to_html, printable, yaml_quoted
 from cireg.report import well_formed
 
 PrinciplesTable = dict[str, frozenset[str]]
@@ -157,7 +157,11 @@ class SiteContext:
             finalize=_finalize,
             bytecode_cache=_COMPILED_TEMPLATES,
         )
-        self.env.filters["md"] = lambda text: Markup(markdown_to_html(text)) if text else ""
+        # Every text field of one page draws on one budget of Markdown work (see render.text).
+        self._markdown_budget = MarkdownBudget()
+        self.env.filters["md"] = lambda text: (
+            Markup(markdown_to_html(text, self._markdown_budget)) if text else ""
+        )
         self.env.filters["code_spans"] = code_spans
         self.env.filters["quantity"] = lambda value, unit=None: (
             format_quantity(value, unit) if value is not None else DASH
@@ -183,6 +187,7 @@ class SiteContext:
     def render(self, template: str, page_src: str, **values: Any) -> RenderedPage:
         """A page made from `template`; its links are tokens until `RenderedPage.fill`."""
         self._blocks = []
+        self._markdown_budget = MarkdownBudget()
         markdown = self.env.get_template(template).render(
             href=link_token,
             layout=self.layout,

@@ -8,11 +8,14 @@ attributes but a link's href and title, and only http, https, mailto and relativ
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
+from dataclasses import dataclass
 
 import markdown
 import nh3
+from markdown.inlinepatterns import BACKTICK_RE
 
 ALLOWED_TAGS = {
     "p",
@@ -64,6 +67,162 @@ def _too_deep_for_markdown(text: str) -> bool:
     return any(len(m.group()) > _MAX_LINE_STRUCTURE for m in _LINE_STRUCTURE.finditer(text))
 
 
+# Python-Markdown's time grows with the square of the text in three ways (a field of 16,000
+# characters took from 2 seconds to minutes): its link and code parsers scan, character by
+# character, from every `[`, `](` or run of backticks to where it closes, or to the end of the
+# paragraph when nothing does; its emphasis patterns do the same from every run of `*` or `_`,
+# in the regular expression engine (faster, but from every run); and a line that ends a block
+# (a heading, a rule, a setext underline, a link definition, the start of a quote) makes it
+# split the block and read the rest again. Elsewhere it costs at most some 25 microseconds a
+# character. So the work a text would cost is estimated first, in linear time, in characters'
+# worth; a page may spend this much (some half a second), and a text that would cost more
+# than is left is shown as written. Real fields cost from a few hundred to a few thousand.
+MARKDOWN_WORK_PER_PAGE = 20_000
+# How many steps of each kind cost as much as one character (measured on Python-Markdown 3.x).
+_SCANNED_PER_CHARACTER = 2  # the link and code parsers' steps
+_MATCHED_PER_CHARACTER = 300  # the emphasis patterns' steps
+_RESCANNED_PER_CHARACTER = 100  # characters read again after a block split
+_ESTIMATED_PER_CHARACTER = 10  # characters estimated, for the cost of one parsed
+_EACH_TEXT = 15  # what parsing any text costs besides its characters (set-up, cleaning)
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# What the link parsers count, and an escape, which hides the character after it from them.
+_LINK_TOKEN = re.compile(r"""\\.|[\[\]()"']""")
+_BACKTICKS = re.compile(r"`+")
+_CODE_SPAN_START = re.compile(BACKTICK_RE, re.DOTALL | re.UNICODE)
+_EMPHASIS_RUN = re.compile(r"\*+|_+")
+_BLOCK_SPLIT = re.compile(
+    r"^[ \t>]*(?:#|(?:=+|-+)[ \t]*$|([-*_])(?:[ \t]*\1){2,}[ \t]*$|\[[^\]\n]*\]:)"
+    r"|^(?![ \t]*>).*\n[ \t]*>",  # a quote that starts below another line
+    re.MULTILINE,
+)
+
+
+@dataclass
+class MarkdownBudget:
+    """The Markdown work (see `markdown_work`) one page may still spend."""
+
+    left: int = MARKDOWN_WORK_PER_PAGE
+
+    def affords(self, text: str) -> bool:
+        """Whether Markdown for `text` fits in what is left; if so, that much is spent. A text
+        found too costly still spends what estimating it cost."""
+        if len(text) > self.left:
+            return False
+        work = markdown_work(text)
+        if work > self.left:
+            self.left -= len(text) // _ESTIMATED_PER_CHARACTER
+            return False
+        self.left -= work
+        return True
+
+
+def markdown_work(text: str) -> int:
+    """What Python-Markdown would spend on `text`, in characters' worth: an estimate made to
+    err on the high side (tests/test_render.py and the hostile corpus hold the worst cases)."""
+    scanned = matched = rescanned = 0
+    for block in _BLANK_LINE.split(text):
+        end = len(block)
+        code_scanned, code = _code_spans(block)
+        scanned += code_scanned + _link_scans(_without(block, code) if code else block)
+        matched += sum(end - run.start() for run in _EMPHASIS_RUN.finditer(block))
+        splits = sum(1 for _ in _BLOCK_SPLIT.finditer(block))
+        if splits > 1:
+            rescanned += splits * end
+    return (
+        _EACH_TEXT
+        + len(text)
+        + scanned // _SCANNED_PER_CHARACTER
+        + matched // _MATCHED_PER_CHARACTER
+        + rescanned // _RESCANNED_PER_CHARACTER
+    )
+
+
+def _code_spans(paragraph: str) -> tuple[int, list[tuple[int, int]]]:
+    """How many characters Python-Markdown's code span parser steps over, and the spans it
+    makes, found by following its steps: from a backtick (`_CODE_SPAN_START`, its own
+    pattern) it counts the run, looks for the next run of that length, and scans to the end
+    when there is none; after a failure it goes on twice the run's length further, which may
+    land inside the next run."""
+    runs = [(run.start(), run.end()) for run in _BACKTICKS.finditer(paragraph)]
+    spans: list[tuple[int, int]] = []
+    if not runs:
+        return 0, spans
+    starts = [start for start, _ in runs]
+    by_length: dict[int, list[int]] = {}  # run length -> where such runs start, in order
+    for start, end in runs:
+        by_length.setdefault(end - start, []).append(start)
+    # From each run on: the longest run, and where the first of them ends (the fallback).
+    longest_from: list[tuple[int, int]] = [(0, 0)] * (len(runs) + 1)
+    for index in range(len(runs) - 1, -1, -1):
+        start, end = runs[index]
+        later = longest_from[index + 1]
+        longest_from[index] = (end - start, end) if end - start >= later[0] else later
+    scanned = at = 0
+    while (found := _CODE_SPAN_START.search(paragraph, at)) is not None:
+        begin = found.end() if found.group(1) else found.start()  # escaped backslashes first
+        index = bisect.bisect_right(starts, begin) - 1
+        ticks = runs[index][1] - begin
+        same = by_length.get(ticks, [])
+        following = bisect.bisect_right(same, begin)
+        if following < len(same):  # closed by the next run of as many backticks
+            at = same[following] + ticks
+            scanned += at - begin
+            spans.append((begin, at))
+            continue
+        scanned += len(paragraph) - begin
+        longest, longest_end = longest_from[index + 1]
+        if 0 < longest < ticks:  # closed by a shorter run, the longest that follows
+            at = longest_end
+            spans.append((begin, at))
+        else:
+            at = begin + 2 * ticks
+    return scanned, spans
+
+
+def _without(paragraph: str, spans: list[tuple[int, int]]) -> str:
+    """`paragraph` with each span blanked out, as code spans are before links are parsed."""
+    pieces, at = [], 0
+    for start, end in spans:
+        pieces += [paragraph[at:start], " " * (end - start)]
+        at = end
+    return "".join(pieces) + paragraph[at:]
+
+
+def _link_scans(paragraph: str) -> int:
+    """How many characters the link parsers step over in one paragraph: from each `[` to its
+    `]`, and from each `](` to its `)`, or to the paragraph's end when there is none (or when
+    a quote, which makes the parser ignore parentheses, leaves the end uncertain)."""
+    end = len(paragraph)
+    scanned = 0
+    squares: list[int] = []  # where each open `[` stands
+    parens: list[int] = []  # where each open `(` stands
+    targets: set[int] = set()  # the open `(` that follow a `]`, not yet counted
+    for match in _LINK_TOKEN.finditer(paragraph):
+        token, at = match.group(), match.start()
+        if token == "[":
+            squares.append(at)
+        elif token == "]":
+            if squares:
+                scanned += at - squares.pop()
+        elif token == "(":
+            parens.append(at)
+            if paragraph[at - 1 : at] == "]":
+                targets.add(at)
+        elif token == ")":
+            if parens and parens[-1] in targets:
+                targets.discard(start := parens.pop())
+                scanned += at - start
+            elif parens:
+                parens.pop()
+        elif token in "\"'":
+            scanned += sum(end - start for start in targets)
+            targets.clear()
+    scanned += sum(end - start for start in squares)
+    scanned += sum(end - start for start in targets)
+    return scanned
+
+
 def _as_written(text: str) -> str:
     """Text shown exactly as written: escaped paragraphs with their line breaks."""
     paragraphs = [part.strip("\n") for part in re.split(r"\n\s*\n", text) if part.strip()]
@@ -95,14 +254,17 @@ class _MarkdownToHtml:
 _converter: _MarkdownToHtml | None = None
 
 
-def markdown_to_html(text: str) -> str:
-    """The author's Markdown as sanitized HTML, ready to place in a page."""
+def markdown_to_html(text: str, budget: MarkdownBudget | None = None) -> str:
+    """The author's Markdown as sanitized HTML, ready to place in a page. A text whose
+    Markdown would cost more work than `budget` has left (by default: a page's worth) is
+    shown as written instead."""
     global _converter
     text = printable(text)
     if _PLAIN.fullmatch(text):
         # Most fields are a sentence of plain prose: one paragraph, nothing to parse.
         return f"<p>{html.escape(text.strip())}</p>" if text.strip() else ""
-    if _too_deep_for_markdown(text):
+    budget = MarkdownBudget() if budget is None else budget
+    if _too_deep_for_markdown(text) or not budget.affords(text):
         return _as_written(text)
     if _converter is None:
         _converter = _MarkdownToHtml()
