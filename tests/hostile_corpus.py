@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 # A valid `idea`, the base most cases break in one place. Line numbers below refer to it.
@@ -422,6 +423,148 @@ CASES: tuple[HostileCase, ...] = (
         {"Case-Twin.yaml": [("file-name", 1, 1)], "case-twin.yaml": [("file-name", 1, 1)]},
     ),
 )
+
+
+# --- work that grew faster than the file ------------------------------------------------------
+# Each of these took from 6 seconds to hours of processor time, or made megabytes of findings,
+# before the mechanism behind it was bounded (named above each). Now each is checked and
+# rendered within a second like every case, and test_serve_live saves them all into a running
+# `mkdocs serve`, which must show them, and their fix, promptly.
+
+
+def with_statement(markdown: str) -> str:
+    """IDEA whose vision statement is `markdown`, written as a literal block."""
+    block = "".join(f"    {line}\n" for line in markdown.split("\n"))
+    return replace_line(IDEA, 7, "  statement: |-\n" + block)
+
+
+def as_much_as_fits(unit: str, prefix: str = "") -> str:
+    """`prefix` and `unit` repeated, as much as a statement of IDEA holds within 256 KiB."""
+    room = 256 * 1024 - len(IDEA) - len(prefix) - 64
+    return prefix + unit * (room // (len(unit) + 4 * unit.count("\n")))
+
+
+# Python-Markdown scanned from every unclosed `[`, run of backticks or `*`, and after every
+# line that ends a block, to the end of the text (render.text now estimates that work first).
+SLOW_MARKDOWN = {
+    "markdown-unclosed-brackets": as_much_as_fits("["),
+    "markdown-setext-underlines": as_much_as_fits("a\n=\n"),
+    "markdown-spaced-rules": as_much_as_fits("a\n- - -\n"),
+    "markdown-code-span-runs": as_much_as_fits("``-`"),
+    "markdown-emphasis-runs": as_much_as_fits("a*", prefix="***"),
+}
+# Thousands of small text fields on one page (a page has one budget of Markdown work).
+LOG_NOTE = "    - on: 2026-02-11\n      note: |-\n        - a\n        - b\n"
+LOG_NOTES = PLANNED + "execution:\n  started_on: 2026-02-10\n  log:\n"
+LOG_NOTES += LOG_NOTE * ((256 * 1024 - len(LOG_NOTES) - 64) // len(LOG_NOTE))
+
+# uniqueItems: jsonschema compares every pair of items that do not sort (text, numbers,
+# lists), and cireg looked for the repeat in a list: the square of its length either way.
+MIXED_TAGS = [(f"{n}", f"t{n}", f"[{n}]", f"{{a: {n}}}")[n % 4] for n in range(3_000)]
+# Where each starts on the line `tags: [0, t1, [2], {a: 3}, ...]`.
+MIXED_TAG_COLUMNS = list(accumulate((len(tag) + 2 for tag in MIXED_TAGS[:-1]), initial=8))
+REPEATED_TAGS = 12_000
+
+# Each NaN, infinity or too large number was looked up by a walk of the whole file.
+UNSAFE_NUMBERS = (".nan", ".inf", "-.inf", "1e400", "9" * 45)
+UNSAFE_COUNT = 5_000
+UNSAFE_MEASUREMENTS = "".join(
+    f"      - on: 2026-01-31\n        value: {UNSAFE_NUMBERS[n % 5]}\n" for n in range(UNSAFE_COUNT)
+)
+
+# Each finding listed every KPI of the file, or every member of an iteration cycle ...
+KPI_COUNT = 500
+MANY_KPIS = "".join(
+    f"  - id: kpi-{n}\n    name: Wait\n    unit: min\n    direction: decrease\n"
+    for n in range(KPI_COUNT)
+)
+UNKNOWN_KPIS = "".join(
+    f"    - id: o{n}\n      statement: Cut the wait for a first response\n      kpi: nope\n"
+    "      target: 20\n      deadline: 2026-12-31\n      relevance: Callers said so.\n"
+    for n in range(KPI_COUNT)
+)
+RING = [f"iteration-ring-member-with-a-long-id-{n:02}" for n in range(30)]
+# ... or named a KPI by its id in full, 100,000 characters, in each of a thousand findings.
+LONG_ID = "w" * 100_000
+BAD_VALUES = "".join("      - on: 2026-01-31\n        value: lots\n" for _ in range(1_000))
+
+SLOW_CASES: tuple[HostileCase, ...] = (
+    *(
+        HostileCase(name, {f"{name}.yaml": with_statement(text)}, {f"{name}.yaml": []})
+        for name, text in SLOW_MARKDOWN.items()
+    ),
+    HostileCase(
+        "markdown-in-every-log-note",
+        {"markdown-in-every-log-note.yaml": LOG_NOTES},
+        {"markdown-in-every-log-note.yaml": []},
+    ),
+    HostileCase(
+        "unique-items-of-mixed-types",
+        {"unique-items-of-mixed-types.yaml": IDEA + f"tags: [{', '.join(MIXED_TAGS)}]\n"},
+        {
+            # Every item but text is of the wrong type; none repeats.
+            "unique-items-of-mixed-types.yaml": [
+                ("schema", 8, column)
+                for tag, column in zip(MIXED_TAGS, MIXED_TAG_COLUMNS, strict=True)
+                if not tag.startswith("t")
+            ]
+        },
+    ),
+    HostileCase(
+        "unique-items-repeated-at-the-end",
+        {
+            "unique-items-repeated-at-the-end.yaml": IDEA
+            + "tags:\n"
+            + "".join(f"  - t{n}\n" for n in range(REPEATED_TAGS))
+            + "  - t0\n"
+        },
+        {"unique-items-repeated-at-the-end.yaml": [("schema", 9 + REPEATED_TAGS, 5)]},
+    ),
+    HostileCase(
+        "many-unsafe-numbers",
+        {
+            "many-unsafe-numbers.yaml": PLANNED.replace(
+                "      - on: 2026-01-31\n        value: 42\n", UNSAFE_MEASUREMENTS
+            )
+        },
+        {"many-unsafe-numbers.yaml": [("schema", 16 + 2 * n, 16) for n in range(UNSAFE_COUNT)]},
+    ),
+    HostileCase(
+        "unknown-kpi-in-many-objectives",
+        {
+            "unknown-kpi-in-many-objectives.yaml": PLANNED.replace(
+                "kpis:\n", "kpis:\n" + MANY_KPIS
+            ).replace("  objectives:\n", "  objectives:\n" + UNKNOWN_KPIS)
+        },
+        {
+            "unknown-kpi-in-many-objectives.yaml": [("step-incomplete", 21 + 4 * KPI_COUNT, 1)]
+            + [("unknown-ref", 25 + 4 * KPI_COUNT + 6 * n, 12) for n in range(KPI_COUNT)]
+        },
+    ),
+    HostileCase(
+        "long-id-named-by-every-finding",
+        {
+            "long-id-named-by-every-finding.yaml": replace_line(
+                PLANNED, 8, f"  - id: {LONG_ID}\n"
+            ).replace("      - on: 2026-01-31\n        value: 42\n", BAD_VALUES)
+        },
+        {
+            "long-id-named-by-every-finding.yaml": [("schema", 8, 9)]
+            + [("schema", 16 + 2 * n, 16) for n in range(1_000)]
+            + [("step-incomplete", 2019, 1), ("unknown-ref", 2023, 12)]
+        },
+    ),
+    HostileCase(
+        "iteration-cycle",
+        {
+            f"{member}.yaml": IDEA + f"previous_iteration: {RING[n - 1]}\n"
+            for n, member in enumerate(RING)
+        },
+        # Not mutual (nothing names the next one), and a cycle: both at the link.
+        {f"{member}.yaml": [("iteration-link", 8, 21)] * 2 for member in RING},
+    ),
+)
+CASES += SLOW_CASES
 
 
 def make_outside(root: Path) -> Path:

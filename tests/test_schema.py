@@ -11,7 +11,14 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from cireg.load import load_bytes
-from cireg.schema import check_schema, fast_validator, load_schema, schema_path, validator
+from cireg.schema import (
+    check_schema,
+    fast_validator,
+    first_repeat,
+    load_schema,
+    schema_path,
+    validator,
+)
 from conftest import REPO
 
 
@@ -169,6 +176,36 @@ def test_an_empty_file_and_a_top_level_list_are_schema_findings() -> None:
     assert messages("- a\n- b\n") == [
         (1, 1, "the top level must be a mapping of keys such as `title` and `status`; got a list")
     ]
+
+
+def test_a_repeated_item_points_at_its_second_appearance() -> None:
+    text = BASE + "status: idea\nreview_by: 2027-01-01\ntags: [exams, desk, exams]\n"
+    assert messages(text) == [(8, 21, "`tags` lists `exams` more than once")]
+
+
+@pytest.mark.parametrize(
+    ("items", "repeat"),
+    [
+        ("[a, b, a]", 2),
+        ("[1, 1.0]", 1),
+        ("[1, true]", None),
+        ("[true, false, true]", 2),
+        ("[null, a, null]", 2),
+        ("[[1, 2], [2, 1], [1, 2]]", 2),
+        ("[{a: 1, b: 2}, {b: 2, a: 1}]", 1),
+        ("[{a: [1]}, {a: [true]}]", None),
+    ],
+)
+def test_items_repeat_when_json_schema_calls_them_equal(items: str, repeat: int | None) -> None:
+    """cireg's own uniqueItems (linear, where jsonschema's compared every pair) agrees with
+    jsonschema's on what counts as equal."""
+    document = load_bytes("x.yaml", f"items: {items}\n".encode()).document
+    assert document is not None
+    listed = document.data["items"]
+    assert first_repeat(listed) == repeat
+    unique = {"uniqueItems": True}
+    assert Draft202012Validator(unique).is_valid(listed) == (repeat is None)
+    assert validator().evolve(schema=unique).is_valid(listed) == (repeat is None)
 
 
 def _documents() -> Iterator[tuple[str, Any]]:

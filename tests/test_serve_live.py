@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from hostile_corpus import IDEA, SLOW_CASES, write_entries
 from markup_scan import shown_text, visible
 from sitebuild import copy_project
 
@@ -391,4 +392,55 @@ def test_new_and_deleted_files_come_and_go(server: Server) -> None:
         return None if status == 404 else f"HTTP {status} for the deleted {new_id}"
 
     server.wait_for("the deleted initiative gone", gone)
+    server.assert_healthy()
+
+
+def test_files_that_were_slow_to_check_or_render_never_hold_the_server(server: Server) -> None:
+    """The hostile files whose checking or rendering once took seconds to hours each
+    (hostile_corpus.SLOW_CASES), saved at once: their rebuild ends within the usual deadline,
+    and so does the one that brings their fix. (A stalled rebuild never showed even the fix.)"""
+    folder = server.project / "initiatives"
+    names = [name for case in SLOW_CASES for name in case.files]
+    ids = [name[: -len(".yaml")] for name in names]
+    fixed_title = "Fixed while the server runs"
+
+    def backlog_rows(present: bool) -> Check:
+        def check() -> str | None:
+            status, soup = server.get("backlog/")
+            if soup is None:
+                return f"HTTP {status} for the backlog"
+            rows = soup.select("table.cireg-backlog td:nth-child(2) code")
+            shown = {row.get_text() for row in rows}
+            wrong = [i for i in ids if (i in shown) != present]
+            if not wrong:
+                return None
+            return f"{len(wrong)} rows {'missing' if present else 'left'}, such as {wrong[:3]}"
+
+        return check
+
+    try:
+        # Written beside the register, then moved in at once: one rebuild sees them all.
+        scratch = server.project / "slow-files"
+        scratch.mkdir()
+        for case in SLOW_CASES:
+            write_entries(scratch, case.files)
+        for name in names:
+            os.replace(scratch / name, folder / name)
+        server.wait_for("the slow files in the backlog", backlog_rows(present=True))
+        server.assert_healthy()
+        for name in names:
+            (folder / name).write_text(
+                IDEA.replace("A small idea for the desk", fixed_title), encoding="utf-8"
+            )
+        server.wait_for(
+            "their fixes on their pages",
+            all_of(
+                *(shows_clean_page(server, initiative_id, fixed_title) for initiative_id in ids)
+            ),
+        )
+        server.assert_healthy()
+    finally:
+        for name in names:
+            (folder / name).unlink(missing_ok=True)
+    server.wait_for("the slow files gone", backlog_rows(present=False))
     server.assert_healthy()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -48,3 +49,26 @@ def make_finding(
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Sort by path, line, column; drop exact repeats (two checks may meet the same fault)."""
     return sorted(set(findings), key=Finding.sort_key)
+
+
+# How many names a message lists before "… and N more": a file may hold thousands of KPIs or
+# objectives, and a message listing them all, once for each, made findings of 144 MB.
+LISTED_NAMES = 5
+
+
+def listing(names: Sequence[str], separator: str = ", ") -> str:
+    """The first few `names` joined for a message, and how many more there are."""
+    shown = separator.join(names[:LISTED_NAMES])
+    more = len(names) - LISTED_NAMES
+    return f"{shown} … and {more:,} more" if more > 0 else shown
+
+
+# The longest id the format allows; a name from a file is cut there in messages, so that a
+# long value written once is not repeated in full by every finding that names it.
+LONGEST_NAME = 64
+
+
+def quoted(name: object) -> str:
+    """A name from a file (an id, a reference) in backticks for a message."""
+    text = str(name)
+    return f"`{text if len(text) <= LONGEST_NAME else text[: LONGEST_NAME - 1] + '…'}`"

@@ -19,7 +19,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
@@ -92,22 +92,25 @@ class Document:
     # JSON Schema's types cannot see them, so the schema check reports them itself.
     unsafe_numbers: list[tuple[int, int, str]] = field(default_factory=list)
 
-    def path_at(self, line: int, column: int) -> tuple[Key, ...] | None:
-        """The path of the value that starts at a 0-based line and column."""
-        if self.root_span == (line, column):
-            return ()
+    def paths_at(self, starts: Iterable[ItemSpan]) -> dict[ItemSpan, tuple[Key, ...]]:
+        """The paths of the values that start at the given 0-based lines and columns, all found
+        in one walk of the document: a walk for each would cost the square of its size."""
+        wanted = set(starts)
+        found: dict[ItemSpan, tuple[Key, ...]] = {}
+        if self.root_span in wanted:
+            found[self.root_span] = ()
         pending: list[tuple[tuple[Key, ...], Any]] = [((), self.data)]
-        while pending:
+        while pending and len(found) < len(wanted):
             path, node = pending.pop()
             if not isinstance(node, (dict, list)):
                 continue
             keys = node.keys() if isinstance(node, dict) else range(len(node))
             for key in keys:
                 _kl, _kc, value_line, value_column = self._span_of(node, key)
-                if (value_line, value_column) == (line, column):
-                    return (*path, key)
+                if (value_line, value_column) in wanted:
+                    found.setdefault((value_line, value_column), (*path, key))
                 pending.append(((*path, key), node[key]))
-        return None
+        return found
 
     def _walk(self, path: tuple[Key, ...]) -> Iterator[tuple[Any, Key, Any]]:
         """Yield (container, key, child) along `path` for as long as the path exists."""

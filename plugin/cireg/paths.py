@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from cireg.findings import quoted
 from cireg.load import Key
 
 # List-valued places whose items carry an `id`, and what a reader calls such an item.
@@ -39,7 +40,7 @@ def owning_item(path: Sequence[Key], data: Any) -> str | None:
                 except (KeyError, IndexError, TypeError):
                     return None
             if isinstance(node, dict) and isinstance(node.get("id"), str):
-                return f"{kind} `{node['id']}`"
+                return f"{kind} {quoted(node['id'])}"
             return f"{kind} {int(path[size]) + 1}"
     return None
 

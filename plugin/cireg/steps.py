@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cireg.findings import listing, quoted
 from cireg.model import Completeness, Initiative, StepReport, strings_of, text_of
 from cireg.principles import STEPS
 
@@ -52,7 +53,7 @@ def _current_state(i: Initiative) -> list[str]:
         for kpi_id in dict.fromkeys(named):
             kpi = i.kpi(kpi_id)
             if kpi is None or kpi.baseline is None:
-                gaps.append(f"KPI `{kpi_id}` has no baseline")
+                gaps.append(f"KPI {quoted(kpi_id)} has no baseline")
     elif not any(kpi.baseline is not None for kpi in i.kpis):
         gaps.append("no KPI has a baseline")
     return gaps
@@ -62,7 +63,7 @@ def _target_state(i: Initiative) -> list[str]:
     if not i.objectives:
         return ["it has no objectives"]
     return [
-        f"objective `{o.id or o.path[-1]}` fails "
+        f"objective {quoted(o.id or o.path[-1])} fails "
         + ", ".join(dict.fromkeys(f.rule for f in o.smart_failures) or ["its `kpi` reference"])
         for o in i.objectives
         if not o.is_smart
@@ -78,7 +79,9 @@ def _plan(i: Initiative) -> list[str]:
     for action in i.actions:
         missing = [key for key, v in (("owner", action.owner), ("due", action.due)) if v is None]
         if missing:
-            gaps.append(f"action `{action.id}` has no " + " or ".join(f"`{k}`" for k in missing))
+            gaps.append(
+                f"action {quoted(action.id)} has no " + " or ".join(f"`{k}`" for k in missing)
+            )
     return gaps
 
 
@@ -90,7 +93,7 @@ def _execution(i: Initiative) -> list[str]:
         a.id or str(a.path[-1]) for a in i.actions if a.status not in ("done", "dropped")
     ]
     if open_actions:
-        gaps.append("actions not done or dropped: " + ", ".join(f"`{a}`" for a in open_actions))
+        gaps.append("actions not done or dropped: " + listing([quoted(a) for a in open_actions]))
     return gaps
 
 
@@ -109,7 +112,7 @@ def _verification(i: Initiative) -> list[str]:
             and any(m.on is not None and m.on > started for m in kpi.usable)
         )
         if not after:
-            gaps.append(f"KPI `{kpi_id}` has no measurement after `execution.started_on`")
+            gaps.append(f"KPI {quoted(kpi_id)} has no measurement after `execution.started_on`")
     return gaps
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from cireg.findings import Finding
+from cireg.findings import Finding, listing, quoted
 from cireg.model import Initiative
 
 
@@ -14,13 +14,13 @@ def reference_findings(initiative: Initiative) -> list[Finding]:
     known = list(dict.fromkeys(kpi.id for kpi in initiative.kpis if kpi.id is not None))
     for objective in initiative.objectives:
         if objective.kpi_id is not None and objective.kpi is None:
-            listed = ", ".join(f"`{k}`" for k in known) if known else "none"
+            listed = listing([quoted(k) for k in known]) if known else "none"
             findings.append(
                 initiative.finding(
                     (*objective.path, "kpi"),
                     "unknown-ref",
-                    f"objective `{objective.id}` names KPI `{objective.kpi_id}`, which this "
-                    f"file does not define (its KPIs: {listed})",
+                    f"objective {quoted(objective.id)} names KPI {quoted(objective.kpi_id)}, "
+                    f"which this file does not define (its KPIs: {listed})",
                 )
             )
     findings.extend(_duplicates(initiative, "KPI", initiative.kpis))
@@ -40,7 +40,7 @@ def _duplicates(initiative: Initiative, kind: str, items: Sequence[Any]) -> list
                 initiative.finding(
                     (*item.path, "id"),
                     "duplicate-id",
-                    f"{kind} id `{item.id}` is used twice in this file (first by {kind} "
+                    f"{kind} id {quoted(item.id)} is used twice in this file (first by {kind} "
                     f"{seen[item.id]}); ids must be unique",
                 )
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cireg.findings import START, Finding, make_finding
+from cireg.findings import START, Finding, listing, make_finding
 from cireg.model import Completeness, Initiative
 from cireg.principles import STEP_BY_KEY, STEPS
 
@@ -22,7 +22,7 @@ def step_findings(initiative: Initiative) -> list[Finding]:
         if report.state is Completeness.MISSING:
             need = "complete" if report.required_complete else "at least partly written"
             # A written step can still count as missing: say what it lacks.
-            why = f" ({'; '.join(report.gaps)})" if report.gaps else ""
+            why = f" ({listing(report.gaps, '; ')})" if report.gaps else ""
             findings.append(
                 make_finding(
                     initiative.path,
@@ -37,7 +37,7 @@ def step_findings(initiative: Initiative) -> list[Finding]:
                     (step.key,),
                     "step-incomplete",
                     f"{_name(step.key)} is partial but status `{status}` requires it complete: "
-                    + "; ".join(report.gaps),
+                    + listing(report.gaps, "; "),
                     at_key=True,
                 )
             )
