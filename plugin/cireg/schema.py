@@ -23,7 +23,6 @@ from cireg.paths import label, show_value
 
 SCHEMA_FILE = "initiative.schema.json"
 REGISTER_SCHEMA_FILE = "register.schema.json"  # the shape of register.json and `cireg export`
-SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 def schema_path(name: str = SCHEMA_FILE) -> Path:
@@ -266,11 +265,12 @@ def _phrase(error: ValidationError, document: Document) -> Iterator[Finding]:
         return
 
     if kind == "pattern":
-        example = "`first-response`" if value == SLUG_PATTERN else ""
+        # The id pattern (the schema's `slug`) in words; any other pattern as written.
+        is_slug = value == load_schema()["$defs"]["slug"]["pattern"]
         rule = (
-            "lowercase letters and digits, in words joined by single hyphens"
-            + (f" (like {example})" if example else "")
-            if value == SLUG_PATTERN
+            "lowercase letters and digits, in words joined by single hyphens (like "
+            "`first-response`)"
+            if is_slug
             else f"match the pattern `{value}`"
         )
         yield at(where, f"{name} must be written in {rule}; got {show_value(instance)}")
