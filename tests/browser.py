@@ -17,10 +17,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
-import pytest
+import third_party
+from third_party import required
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
@@ -42,14 +43,12 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 def browser_required() -> bool:
-    return os.environ.get("CIREG_REQUIRE_BROWSER", "") not in ("", "0")
+    return required("CIREG_REQUIRE_BROWSER")
 
 
-def unavailable(reason: str) -> None:
+def unavailable(reason: str) -> NoReturn:
     """Skip the browser tests with `reason`, or fail them where a browser is required."""
-    if browser_required():
-        pytest.fail(f"{reason} (CIREG_REQUIRE_BROWSER is set, so this is a failure)")
-    pytest.skip(f"browser tests skipped: {reason}")
+    third_party.unavailable("browser tests", "CIREG_REQUIRE_BROWSER", reason)
 
 
 def find_chromium() -> str | None:

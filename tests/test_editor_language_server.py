@@ -29,7 +29,9 @@ from typing import Any, NoReturn, TypeVar
 
 import pytest
 
+import third_party
 from conftest import REPO, TODAY_TEXT, run_cireg
+from third_party import required
 
 EDITOR_DIR = REPO / "tests" / "editor"
 DEFAULT_SERVER = (
@@ -72,14 +74,12 @@ T = TypeVar("T")
 
 
 def editor_required() -> bool:
-    return os.environ.get("CIREG_REQUIRE_EDITOR", "") not in ("", "0")
+    return required("CIREG_REQUIRE_EDITOR")
 
 
 def unavailable(reason: str) -> NoReturn:
     """Skip the editor tests with `reason`, or fail them where the server is required."""
-    if editor_required():
-        pytest.fail(f"{reason} (CIREG_REQUIRE_EDITOR is set, so this is a failure)")
-    pytest.skip(f"editor tests skipped: {reason}")
+    third_party.unavailable("editor tests", "CIREG_REQUIRE_EDITOR", reason)
 
 
 def server_command() -> list[str]:

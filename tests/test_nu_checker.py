@@ -9,7 +9,6 @@ CIREG_REQUIRE_NU=1 (set by `.ci/run`): there they fail."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any, NoReturn
 
 import pytest
 
+import third_party
 from test_material_interop import build_variant
 
 NU_JAR = Path(__file__).resolve().parent / "nu/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -25,9 +25,7 @@ ENGLISH_UNDER_ANOTHER_LANG = "appears to be written in English but"
 
 
 def unavailable(reason: str) -> NoReturn:
-    if os.environ.get("CIREG_REQUIRE_NU", "") not in ("", "0"):
-        pytest.fail(f"{reason} (CIREG_REQUIRE_NU is set, so this is a failure)")
-    pytest.skip(f"Nu checker tests skipped: {reason}")
+    third_party.unavailable("Nu checker tests", "CIREG_REQUIRE_NU", reason)
 
 
 @pytest.fixture(scope="module")

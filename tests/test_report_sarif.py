@@ -25,6 +25,7 @@ from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 import pytest
 from jsonschema.validators import validator_for
 
+import third_party
 from cireg.findings import Finding, Severity
 from cireg.render.format_reference import render_format_reference
 from cireg.report import (
@@ -38,6 +39,7 @@ from cireg.rules import RULES
 from cireg.rules.descriptions import RULE_DESCRIPTIONS, describe, rule_anchor
 from cireg.schema import load_schema
 from conftest import FIXTURES, REPO, TODAY_TEXT, run_cireg
+from third_party import required
 
 SARIF_DIR = REPO / "tests" / "sarif"
 SCHEMA_FILE = SARIF_DIR / "sarif-schema-2.1.0.json"
@@ -326,14 +328,12 @@ def test_the_same_register_gives_the_same_locations_and_fingerprints(
 
 
 def multitool_required() -> bool:
-    return os.environ.get("CIREG_REQUIRE_SARIF", "") not in ("", "0")
+    return required("CIREG_REQUIRE_SARIF")
 
 
 def unavailable(reason: str) -> NoReturn:
     """Skip the Multitool tests with `reason`, or fail them where the tool is required."""
-    if multitool_required():
-        pytest.fail(f"{reason} (CIREG_REQUIRE_SARIF is set, so this is a failure)")
-    pytest.skip(f"SARIF Multitool tests skipped: {reason}")
+    third_party.unavailable("SARIF Multitool tests", "CIREG_REQUIRE_SARIF", reason)
 
 
 @pytest.fixture(scope="module")
