@@ -8,7 +8,8 @@ import time
 import pytest
 
 from cireg.findings import Position
-from cireg.load import MAX_BYTES, load_bytes
+from cireg.load import MAX_BYTES, MAX_DEPTH, load_bytes
+from cireg.load_problems import Alias, Anchor, DuplicateKey, ParserError, TooBig, TooDeep
 
 
 def rules_at(data: bytes) -> list[tuple[str, int, int]]:
@@ -71,20 +72,34 @@ def test_positions_of_keys_and_values() -> None:
     text = "title: Something\nkpis:\n  - id: a\n    measurements:\n      - {on: 2025-01-01, value: 3}\n"
     document = load_bytes("x.yaml", text.encode()).document
     assert document is not None
+    positions = document.positions
     path = ("kpis", 0, "measurements", 0, "value")
-    assert document.value_position(path) == Position(5, 33)
-    assert document.key_position(path) == Position(5, 26)
-    assert document.key_position(("kpis", 0)) == Position(3, 5)
-    assert document.missing_key_position(("kpis", 0, "measurements")) == Position(4, 5)
-    assert document.missing_key_position(()) == Position(1, 1)
+    assert positions.value_position(path) == Position(5, 33)
+    assert positions.key_position(path) == Position(5, 26)
+    assert positions.key_position(("kpis", 0)) == Position(3, 5)
+    assert positions.missing_key_position(("kpis", 0, "measurements")) == Position(4, 5)
+    assert positions.missing_key_position(()) == Position(1, 1)
     # A path that does not exist points at the deepest part that does.
-    assert document.value_position(("kpis", 0, "unit")) == Position(3, 5)
+    assert positions.value_position(("kpis", 0, "unit")) == Position(3, 5)
+
+
+def test_the_document_still_answers_for_its_positions() -> None:
+    document = load_bytes("x.yaml", b"title: x\nkpis:\n  - id: a\n").document
+    assert document is not None
+    positions = document.positions
+    for path in [(), ("title",), ("kpis", 0, "id"), ("kpis", 3)]:
+        assert document.value_position(path) == positions.value_position(path)
+        assert document.key_position(path) == positions.key_position(path)
+        assert document.missing_key_position(path) == positions.missing_key_position(path)
+    assert (
+        document.paths_at([(2, 8)]) == positions.paths_at([(2, 8)]) == {(2, 8): ("kpis", 0, "id")}
+    )
 
 
 def test_columns_count_characters_not_bytes() -> None:
     document = load_bytes("x.yaml", "é: ü\nnext: x\n".encode()).document
     assert document is not None
-    assert document.value_position(("é",)) == Position(1, 4)
+    assert document.positions.value_position(("é",)) == Position(1, 4)
 
 
 def test_duplicate_key_points_at_the_second_and_keeps_the_first() -> None:
@@ -93,8 +108,35 @@ def test_duplicate_key_points_at_the_second_and_keeps_the_first() -> None:
         ("duplicate-key", 4, 3),
         ("duplicate-key", 5, 1),
     ]
+    assert result.problems == [
+        DuplicateKey(Position(4, 3), "a", first=Position(3, 3)),
+        DuplicateKey(Position(5, 1), "title", first=Position(1, 1)),
+    ]
     assert result.document is not None
     assert result.document.data == {"title": "one", "nested": {"a": 1}}
+    # Positions are those of the first: the data holds its value.
+    assert result.document.positions.value_position(("title",)) == Position(1, 8)
+
+
+def test_the_value_of_a_repeated_key_leaves_the_first_ones_positions_alone() -> None:
+    text = b"kpis:\n  - id: a\nkpis:\n  - id: b\n    unit: x\n"
+    result = load_bytes("x.yaml", text)
+    assert result.problems == [DuplicateKey(Position(3, 1), "kpis", first=Position(1, 1))]
+    assert result.document is not None
+    positions = result.document.positions
+    assert positions.value_position(("kpis", 0, "id")) == Position(2, 9)
+    assert not positions.written(("kpis", 0, "unit"))
+
+
+def test_findings_keep_the_order_the_problems_were_met_in() -> None:
+    # A repeated key, then a syntax error further down: not grouped by rule.
+    result = load_bytes("x.yaml", b"a: 1\na: 2\nb: [c\n")
+    assert [(f.rule, f.line) for f in result.findings] == [
+        ("duplicate-key", 2),
+        ("yaml-syntax", 4),
+    ]
+    assert [type(problem) for problem in result.problems] == [DuplicateKey, ParserError]
+    assert result.document is None
 
 
 BILLION_LAUGHS = b"""a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
@@ -122,6 +164,15 @@ def test_an_alias_bomb_is_rejected_at_its_first_alias_at_once() -> None:
 
 def test_an_anchor_without_alias_is_reported_at_the_anchor() -> None:
     assert rules_at(b"title: x\nvision: &v\n  statement: s\n") == [("alias", 2, 9)]
+    result = load_bytes("x.yaml", b"title: x\nvision: &v\n  statement: s\n")
+    assert result.problems == [Anchor(Position(2, 9), "v")]
+    assert result.document is not None  # an anchor alone does not stop the loading
+
+
+def test_an_alias_stops_the_loading() -> None:
+    result = load_bytes("x.yaml", b"a: &x 1\nb: *x\n")
+    assert result.problems == [Alias(Position(2, 4), "x")]
+    assert result.document is None
 
 
 def test_text_with_ampersands_and_asterisks_is_fine() -> None:
@@ -150,6 +201,12 @@ def test_a_10_mb_file_is_too_large_without_being_parsed() -> None:
     assert rules_at(data) == [("too-large", 1, 1)]
     assert time.perf_counter() - started < 1.0
     assert len(b"x" * MAX_BYTES) == 256 * 1024
+    assert load_bytes("x.yaml", data).problems == [TooBig(Position(1, 1), len(data), MAX_BYTES)]
+
+
+def test_too_deep_is_reported_with_its_limit() -> None:
+    result = load_bytes("x.yaml", b"- " * 40 + b"x\n")
+    assert result.problems == [TooDeep(Position(1, 65), MAX_DEPTH)]
 
 
 def test_a_bom_is_tolerated() -> None:

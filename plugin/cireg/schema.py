@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -17,9 +18,10 @@ if TYPE_CHECKING:
 import fastjsonschema
 
 from cireg.dates import is_calendar_date
-from cireg.findings import START, Finding, Position, make_finding
+from cireg.findings import START, Finding, Position, Severity
 from cireg.load import Document, Key
 from cireg.paths import label, show_value
+from cireg.rules.table import Spot, registered, rule
 
 SCHEMA_FILE = "initiative.schema.json"
 REGISTER_SCHEMA_FILE = "register.schema.json"  # the shape of register.json and `cireg export`
@@ -137,32 +139,33 @@ def _canonical(value: Any) -> Any:
 
 def check_schema(document: Document) -> list[Finding]:
     """Every schema violation of one document, as findings phrased for people."""
-    findings: dict[Finding, None] = {}  # one `required` error may restate another's keys
+    return registered("schema").run(document)
+
+
+@rule("schema", Severity.ERROR, "The initiative matches the JSON Schema of the format.")
+def schema(document: Document) -> Iterator[Spot]:
+    """Each schema violation once, and each number JSON cannot carry exactly."""
+    spots: dict[Spot, None] = {}  # one `required` error may restate another's keys
     try:
         fast_validator()(document.data)
     except fastjsonschema.JsonSchemaValueException:
         for error in validator().iter_errors(document.data):
-            findings.update(dict.fromkeys(_phrase(error, document)))
-    taken = {(f.line, f.column) for f in findings}
+            spots.update(dict.fromkeys(_phrase(error, document)))
+    taken = {(spot.where.line, spot.where.column) for spot in spots}
     unsafe = [
         (line, column, text)
         for line, column, text in document.unsafe_numbers
         if (line + 1, column + 1) not in taken  # else already wrong for another reason
     ]
-    paths = document.paths_at((line, column) for line, column, _ in unsafe)
+    paths = document.positions.paths_at((line, column) for line, column, _ in unsafe)
     for line, column, text in unsafe:
         path = paths.get((line, column))
         name = label(path, document.data) if path else "a number"
         shown = text if len(text) <= 40 else text[:39] + "…"
-        findings[
-            make_finding(
-                document.path,
-                Position(line + 1, column + 1),
-                "schema",
-                f"{name} must be a finite number between -2^53 and 2^53; got `{shown}`",
-            )
-        ] = None
-    return list(findings)
+        where = Position(line + 1, column + 1)
+        message = f"{name} must be a finite number between -2^53 and 2^53; got `{shown}`"
+        spots[Spot(document.path, where, message)] = None
+    yield from spots
 
 
 # --- phrasing -------------------------------------------------------------------------------
@@ -180,130 +183,172 @@ _TYPE_WORDS = {
 }
 
 
-def _phrase(error: ValidationError, document: Document) -> Iterator[Finding]:
+@dataclass(frozen=True)
+class _Failure:
+    """One schema error with what phrasing it needs: where, what and the key's words."""
+
+    document: Document
+    path: tuple[Key, ...]
+    name: str  # the key in words, as `label` gives it
+    where: Position  # the failing value's position
+    error: ValidationError
+
+    @property
+    def value(self) -> Any:
+        return self.error.validator_value
+
+    @property
+    def instance(self) -> Any:
+        return self.error.instance
+
+    @property
+    def subschema(self) -> Any:
+        return self.error.schema if isinstance(self.error.schema, dict) else {}
+
+    def at(self, position: Position, message: str) -> Spot:
+        return Spot(self.document.path, position, message)
+
+
+def _phrase(error: ValidationError, document: Document) -> Iterator[Spot]:
     path: tuple[Key, ...] = tuple(error.absolute_path)
-    data = document.data
-    where = document.value_position(path)
-    name = label(path, data)
-    kind = error.validator
-    value: Any = error.validator_value
-    instance: Any = error.instance
-    subschema: Any = error.schema if isinstance(error.schema, dict) else {}
-
-    def at(position: Position, message: str) -> Finding:
-        return make_finding(document.path, position, "schema", message)
-
-    if not path and kind == "type":
-        if instance is None:
-            yield at(
-                START,
-                "the file holds no initiative (it is empty or `null`); write a mapping with "
-                "`title`, `status`, `owner` and `raised_on`",
-            )
-        else:
-            yield at(
-                where,
-                f"the top level must be a mapping of keys such as `title` and `status`; got "
-                f"{show_value(instance)}",
-            )
+    failure = _Failure(
+        document,
+        path,
+        label(path, document.data),
+        document.positions.value_position(path),
+        error,
+    )
+    if not path and error.validator == "type":
+        yield _phrase_top_level(failure)
         return
-
-    if kind == "required":
-        status = data.get("status") if isinstance(data, dict) else None
-        condition = ""
-        if "then" in error.schema_path:
-            condition = f" when `status` is `{status}`"
-        for key in value:
-            if isinstance(instance, dict) and key not in instance:
-                owner = "the initiative" if not path else name
-                yield at(
-                    document.missing_key_position(path),
-                    f"{owner} is missing the required key `{key}`{condition}",
-                )
+    phrasing = _PHRASINGS.get(str(error.validator))
+    if phrasing is None:
+        # A keyword the schema may gain later: still a finding, still at the right place.
+        yield failure.at(failure.where, f"{failure.name} is not valid: {error.message}")
         return
+    yield from phrasing(failure)
 
-    if kind == "additionalProperties":
-        allowed = list(subschema.get("properties", {}))
-        unknown = 0
-        for key in instance:
-            if key in allowed:
-                continue
-            unknown += 1
-            # Past a few unknown keys the mapping is not a typo; looking for the nearest
-            # allowed key costs ~0.1 ms a key, which adds up in a file of thousands.
-            suggest = unknown <= _SUGGESTED_KEYS
-            close = difflib.get_close_matches(str(key), allowed, n=1) if suggest else []
-            hint = f"did you mean `{close[0]}`?" if close else "allowed keys: " + ", ".join(allowed)
-            where_owner = "at the top level" if not path else f"in {name}"
-            yield at(
-                document.key_position((*path, key)),
-                f"unknown key `{show_value(key)[1:-1]}` {where_owner}; {hint}",
-            )
-        return
 
-    if kind == "enum":
-        yield at(
-            where,
-            f"{name} must be one of {', '.join(str(v) for v in value)}; got {show_value(instance)}",
+def _phrase_top_level(failure: _Failure) -> Spot:
+    if failure.instance is None:
+        return failure.at(
+            START,
+            "the file holds no initiative (it is empty or `null`); write a mapping with "
+            "`title`, `status`, `owner` and `raised_on`",
         )
-        return
+    return failure.at(
+        failure.where,
+        f"the top level must be a mapping of keys such as `title` and `status`; got "
+        f"{show_value(failure.instance)}",
+    )
 
-    if kind == "type":
-        if subschema.get("format") == "date":
-            wanted = "a calendar date written YYYY-MM-DD"
-        else:
-            types = [value] if isinstance(value, str) else list(value)
-            wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
-        yield at(where, f"{name} must be {wanted}; got {show_value(instance)}")
-        return
 
-    if kind == "format":
-        yield at(
-            where,
-            f"{name} must be a calendar date written YYYY-MM-DD; got {show_value(instance)}",
+def _phrase_required(failure: _Failure) -> Iterator[Spot]:
+    data = failure.document.data
+    status = data.get("status") if isinstance(data, dict) else None
+    condition = f" when `status` is `{status}`" if "then" in failure.error.schema_path else ""
+    owner = "the initiative" if not failure.path else failure.name
+    for key in failure.value:
+        if isinstance(failure.instance, dict) and key not in failure.instance:
+            yield failure.at(
+                failure.document.positions.missing_key_position(failure.path),
+                f"{owner} is missing the required key `{key}`{condition}",
+            )
+
+
+def _phrase_unknown_keys(failure: _Failure) -> Iterator[Spot]:
+    allowed = list(failure.subschema.get("properties", {}))
+    where_owner = "at the top level" if not failure.path else f"in {failure.name}"
+    unknown = 0
+    for key in failure.instance:
+        if key in allowed:
+            continue
+        unknown += 1
+        # Past a few unknown keys the mapping is not a typo; looking for the nearest
+        # allowed key costs ~0.1 ms a key, which adds up in a file of thousands.
+        suggest = unknown <= _SUGGESTED_KEYS
+        close = difflib.get_close_matches(str(key), allowed, n=1) if suggest else []
+        hint = f"did you mean `{close[0]}`?" if close else "allowed keys: " + ", ".join(allowed)
+        yield failure.at(
+            failure.document.positions.key_position((*failure.path, key)),
+            f"unknown key `{show_value(key)[1:-1]}` {where_owner}; {hint}",
         )
-        return
 
-    if kind == "pattern":
-        # The id pattern (the schema's `slug`) in words; any other pattern as written.
-        is_slug = value == load_schema()["$defs"]["slug"]["pattern"]
-        rule = (
-            "lowercase letters and digits, in words joined by single hyphens (like "
-            "`first-response`)"
-            if is_slug
-            else f"match the pattern `{value}`"
+
+def _phrase_enum(failure: _Failure) -> Iterator[Spot]:
+    choices = ", ".join(str(v) for v in failure.value)
+    yield failure.at(
+        failure.where,
+        f"{failure.name} must be one of {choices}; got {show_value(failure.instance)}",
+    )
+
+
+def _phrase_type(failure: _Failure) -> Iterator[Spot]:
+    if failure.subschema.get("format") == "date":
+        wanted = "a calendar date written YYYY-MM-DD"
+    else:
+        value = failure.value
+        types = [value] if isinstance(value, str) else list(value)
+        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+    yield failure.at(
+        failure.where, f"{failure.name} must be {wanted}; got {show_value(failure.instance)}"
+    )
+
+
+def _phrase_format(failure: _Failure) -> Iterator[Spot]:
+    yield failure.at(
+        failure.where,
+        f"{failure.name} must be a calendar date written YYYY-MM-DD; "
+        f"got {show_value(failure.instance)}",
+    )
+
+
+def _phrase_pattern(failure: _Failure) -> Iterator[Spot]:
+    # The id pattern (the schema's `slug`) in words; any other pattern as written.
+    is_slug = failure.value == load_schema()["$defs"]["slug"]["pattern"]
+    rule = (
+        "lowercase letters and digits, in words joined by single hyphens (like `first-response`)"
+        if is_slug
+        else f"match the pattern `{failure.value}`"
+    )
+    yield failure.at(
+        failure.where,
+        f"{failure.name} must be written in {rule}; got {show_value(failure.instance)}",
+    )
+
+
+def _phrase_length(failure: _Failure) -> Iterator[Spot]:
+    low = failure.subschema.get("minLength")
+    high = failure.subschema.get("maxLength")
+    name, length = failure.name, len(failure.instance)
+    if failure.error.validator == "minLength" and low == 1:
+        message = f"{name} must not be empty"
+    elif low is not None and high is not None:
+        message = f"{name} must be {low} to {high} characters long; it has {length}"
+    elif failure.error.validator == "minLength":
+        message = f"{name} must be at least {low} characters long; it has {length}"
+    else:
+        message = f"{name} must be at most {high} characters long; it has {length}"
+    yield failure.at(failure.where, message)
+
+
+def _phrase_repeat(failure: _Failure) -> Iterator[Spot]:
+    repeat = first_repeat(failure.instance)
+    if repeat is not None:
+        yield failure.at(
+            failure.document.positions.value_position((*failure.path, repeat)),
+            f"{failure.name} lists {show_value(failure.instance[repeat])} more than once",
         )
-        yield at(where, f"{name} must be written in {rule}; got {show_value(instance)}")
-        return
 
-    if kind in ("minLength", "maxLength"):
-        low = subschema.get("minLength")
-        high = subschema.get("maxLength")
-        if kind == "minLength" and low == 1:
-            yield at(where, f"{name} must not be empty")
-        elif low is not None and high is not None:
-            yield at(
-                where,
-                f"{name} must be {low} to {high} characters long; it has {len(instance)}",
-            )
-        elif kind == "minLength":
-            yield at(
-                where, f"{name} must be at least {low} characters long; it has {len(instance)}"
-            )
-        else:
-            yield at(
-                where, f"{name} must be at most {high} characters long; it has {len(instance)}"
-            )
-        return
 
-    if kind == "uniqueItems":
-        repeat = first_repeat(instance)
-        if repeat is not None:
-            yield at(
-                document.value_position((*path, repeat)),
-                f"{name} lists {show_value(instance[repeat])} more than once",
-            )
-        return
-
-    # A keyword the schema may gain later: still a finding, still at the right place.
-    yield at(where, f"{name} is not valid: {error.message}")
+_PHRASINGS: dict[str, Callable[[_Failure], Iterator[Spot]]] = {
+    "required": _phrase_required,
+    "additionalProperties": _phrase_unknown_keys,
+    "enum": _phrase_enum,
+    "type": _phrase_type,
+    "format": _phrase_format,
+    "pattern": _phrase_pattern,
+    "minLength": _phrase_length,
+    "maxLength": _phrase_length,
+    "uniqueItems": _phrase_repeat,
+}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cireg.rules import RULES
+from cireg.rules.catalogue import RULES
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ def describe(rule: str) -> RuleDescription:
     known = RULE_DESCRIPTIONS.get(rule)
     if known is not None:
         return known
-    summary = RULES[rule][1] if rule in RULES else f"Findings of the rule `{rule}`."
+    summary = RULES[rule].summary if rule in RULES else f"Findings of the rule `{rule}`."
     return RuleDescription(pascal_case(rule) + "Finding", summary, summary)
 
 

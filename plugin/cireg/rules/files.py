@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
-from cireg.findings import START, Finding, make_finding
+from cireg.findings import START, Finding, Severity
+from cireg.rules.table import Spot, registered, rule
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_MIN, ID_MAX = 3, 64
@@ -33,6 +36,35 @@ class Candidate:
     id: str
     path: str  # on disk
     display: str  # as findings show it
+
+
+class Misplaced(Enum):
+    """Why an entry of the register folder is not read as an initiative."""
+
+    LINKED_FOLDER = "the register folder itself is a symbolic link"
+    LINK = "a symbolic link"
+    SUB_FOLDER = "a sub-folder"
+    SPECIAL = "not a regular file"
+    HIDDEN = "a hidden file whose name looks like YAML"
+    MISNAMED = "a file whose name looks like YAML but is not <id>.yaml"
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An entry of the register folder that is reported and never read."""
+
+    display: str  # as findings show it
+    name: str  # its name in the folder
+    why: Misplaced
+
+
+@dataclass(frozen=True)
+class FolderScan:
+    """What a register folder holds: its initiative files and the entries refused."""
+
+    candidates: list[Candidate]
+    refused: list[Refused]
+    seen: int  # the entries that count: initiative files, and those refused
 
 
 class RegisterFolderError(Exception):
@@ -63,14 +95,17 @@ def id_problem(initiative_id: str) -> str | None:
 
 def scan_folder(folder: str, display: DisplayPath) -> tuple[list[Candidate], list[Finding], int]:
     """The initiatives of `folder`, the file-name findings, and how many entries were seen."""
+    scan = scan_entries(folder, display)
+    return scan.candidates, registered("file-name").run(scan), scan.seen
+
+
+def scan_entries(folder: str, display: DisplayPath) -> FolderScan:
+    """What `folder` holds, sorted by name; raises RegisterFolderError if it cannot be read."""
     if os.path.islink(folder.rstrip("/" + os.sep) or folder):
         # The same rule as for the files in it: a link could lead anywhere, so nothing of what
         # it points at is read or published.
-        message = (
-            f"the register folder `{os.path.basename(folder.rstrip('/' + os.sep))}` is a "
-            "symbolic link; a register is a real folder (links are never followed)"
-        )
-        return [], [make_finding(display(folder), START, "file-name", message)], 1
+        name = os.path.basename(folder.rstrip("/" + os.sep))
+        return FolderScan([], [Refused(display(folder), name, Misplaced.LINKED_FOLDER)], 1)
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as error:
@@ -78,81 +113,101 @@ def scan_folder(folder: str, display: DisplayPath) -> tuple[list[Candidate], lis
             f"cannot read the register folder {folder}: {error.strerror}"
         ) from None
     candidates: list[Candidate] = []
-    findings: list[Finding] = []
-    seen = 0
-
-    def report(entry: os.DirEntry[str], message: str) -> None:
-        findings.append(make_finding(display(entry.path), START, "file-name", message))
-
+    refused: list[Refused] = []
     for entry in entries:
-        name = entry.name
-        if entry.is_symlink():
-            seen += 1
-            report(
-                entry,
-                f"`{name}` is a symbolic link; a register holds real files only "
-                "(links are never followed)",
+        why = _misplaced(entry)
+        if why is not None:
+            refused.append(Refused(display(entry.path), entry.name, why))
+        elif _is_initiative_file(entry.name):
+            candidates.append(
+                Candidate(entry.name[: -len(SUFFIX)], entry.path, display(entry.path))
             )
-        elif entry.is_dir(follow_symlinks=False):
-            seen += 1
-            report(
-                entry,
-                f"`{name}` is a sub-folder; keep every initiative file directly in the "
-                "register folder",
-            )
-        elif name.startswith(".") and not _looks_like_yaml(name):
-            continue
-        elif not entry.is_file(follow_symlinks=False):
-            seen += 1
-            report(entry, f"`{name}` is not a regular file")
-        elif name.startswith("."):
-            seen += 1
-            report(
-                entry,
-                f"`{name}` is hidden and not read: initiative files are named `<id>.yaml` "
-                f"(rename it `{_suggested_name(name)}`)",
-            )
-        elif name.endswith(SUFFIX) and len(name) > len(SUFFIX):
-            seen += 1
-            candidates.append(Candidate(name[: -len(SUFFIX)], entry.path, display(entry.path)))
-        elif _looks_like_yaml(name):
-            seen += 1
-            report(
-                entry,
-                f"`{name}` is not read: initiative files are named `<id>.yaml` "
-                f"(rename it `{_suggested_name(name)}`)",
-            )
-    findings.extend(_id_findings(candidates))
-    return candidates, findings, seen
+    return FolderScan(candidates, refused, len(candidates) + len(refused))
 
 
-def _id_findings(candidates: list[Candidate]) -> list[Finding]:
-    findings = []
+def _is_initiative_file(name: str) -> bool:
+    return name.endswith(SUFFIX) and len(name) > len(SUFFIX) and not name.startswith(".")
+
+
+def _misplaced(entry: os.DirEntry[str]) -> Misplaced | None:
+    """Why `entry` is reported, or None: an initiative file, or an entry left alone."""
+    name = entry.name
+    if entry.is_symlink():
+        return Misplaced.LINK
+    if entry.is_dir(follow_symlinks=False):
+        return Misplaced.SUB_FOLDER
+    if name.startswith(".") and not _looks_like_yaml(name):
+        return None
+    if not entry.is_file(follow_symlinks=False):
+        return Misplaced.SPECIAL
+    if name.startswith("."):
+        return Misplaced.HIDDEN
+    if _is_initiative_file(name) or not _looks_like_yaml(name):
+        return None
+    return Misplaced.MISNAMED
+
+
+@rule(
+    "file-name",
+    Severity.ERROR,
+    "Register entries are <id>.yaml files with valid, distinct ids; no links, sub-folders or "
+    "hidden YAML files; no Windows device names as ids.",
+)
+def file_name(scan: FolderScan) -> Iterator[Spot]:
+    """Each entry refused, in name order; then each invalid or colliding id."""
+    for entry in scan.refused:
+        yield Spot(entry.display, START, _refusal(entry))
+    yield from _id_spots(scan.candidates)
+
+
+def _refusal(entry: Refused) -> str:
+    name = entry.name
+    if entry.why is Misplaced.LINKED_FOLDER:
+        return (
+            f"the register folder `{name}` is a symbolic link; a register is a real folder "
+            "(links are never followed)"
+        )
+    if entry.why is Misplaced.LINK:
+        return (
+            f"`{name}` is a symbolic link; a register holds real files only (links are never "
+            "followed)"
+        )
+    if entry.why is Misplaced.SUB_FOLDER:
+        return (
+            f"`{name}` is a sub-folder; keep every initiative file directly in the register folder"
+        )
+    if entry.why is Misplaced.SPECIAL:
+        return f"`{name}` is not a regular file"
+    if entry.why is Misplaced.HIDDEN:
+        return (
+            f"`{name}` is hidden and not read: initiative files are named `<id>.yaml` "
+            f"(rename it `{_suggested_name(name)}`)"
+        )
+    return (
+        f"`{name}` is not read: initiative files are named `<id>.yaml` "
+        f"(rename it `{_suggested_name(name)}`)"
+    )
+
+
+def _id_spots(candidates: Sequence[Candidate]) -> Iterator[Spot]:
     first_by_folded: dict[str, Candidate] = {}
     for candidate in candidates:
         problem = id_problem(candidate.id)
         if problem:
-            findings.append(
-                make_finding(
-                    candidate.display,
-                    START,
-                    "file-name",
-                    f"the id `{candidate.id}` (the file name without .yaml) is {problem}",
-                )
+            yield Spot(
+                candidate.display,
+                START,
+                f"the id `{candidate.id}` (the file name without .yaml) is {problem}",
             )
         folded = candidate.id.casefold()
         first = first_by_folded.setdefault(folded, candidate)
         if first is not candidate:
-            findings.append(
-                make_finding(
-                    candidate.display,
-                    START,
-                    "file-name",
-                    f"the id `{candidate.id}` collides with `{first.id}` ({first.display}); ids "
-                    "are compared ignoring case",
-                )
+            yield Spot(
+                candidate.display,
+                START,
+                f"the id `{candidate.id}` collides with `{first.id}` ({first.display}); ids "
+                "are compared ignoring case",
             )
-    return findings
 
 
 class DisplayPath:
