@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from cireg.model import Kpi, Measurement, Objective, ObjectiveState
+from cireg.model import NOWHERE, Kpi, Measurement, Objective, ObjectiveState
+from cireg.model.facts import usable_measurements
 from cireg.render.charts import describe_kpi, render_kpi_chart
 from cireg.render.formatting import format_number, format_percent, format_quantity
 
@@ -22,7 +23,7 @@ def day(text: str) -> dt.date:
 
 
 def measurement(on: str | None, value: float | None, note: str | None = None) -> Measurement:
-    return Measurement(path=(), on=day(on) if on else None, value=value, note=note)
+    return Measurement(place=NOWHERE, on=day(on) if on else None, value=value, note=note)
 
 
 def make_kpi(
@@ -40,7 +41,7 @@ def make_kpi(
     pairs = values if values is not None else RESPONSE
     measurements = [measurement(on, value, notes.get(on)) for on, value in pairs]
     kpi = Kpi(
-        path=(),
+        place=NOWHERE,
         id=kpi_id,
         name=name,
         unit=unit,
@@ -48,7 +49,7 @@ def make_kpi(
         source=None,
         measurements=measurements,
     )
-    usable = kpi.usable
+    usable = kpi.usable = usable_measurements(kpi)
     kpi.latest = usable[-1] if usable else None
     kpi.baseline = usable[baseline] if usable and baseline is not None else None
     return kpi
@@ -61,13 +62,15 @@ def objective(
     state: ObjectiveState | None = ObjectiveState.MET,
 ) -> Objective:
     return Objective(
-        path=(),
+        place=NOWHERE,
         id="fast",
         statement="Answer within an hour",
         kpi_id=kpi.id,
         target=target,
+        target_is_number=target is not None,
         deadline=day(deadline) if deadline else None,
         relevance="Speed matters.",
+        label="objective `fast`",
         kpi=kpi,
         state=state,
     )

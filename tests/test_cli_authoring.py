@@ -27,11 +27,11 @@ import cireg.rules.files as files_rules
 from cireg.check import check_register
 from cireg.cli import main
 from cireg.model import STATUSES
+from cireg.model.completeness import REQUIRED_STEPS
 from cireg.render.export_csv import render_register_csv
 from cireg.render.register_json import render_register_json
 from cireg.rules.files import DisplayPath
 from cireg.schema import schema_path
-from cireg.steps import REQUIRED_STEPS
 from conftest import REPO, TODAY, TODAY_TEXT, run_cireg
 
 # What `cireg init` writes, as the README and `cireg init --help` document it.

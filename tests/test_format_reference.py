@@ -17,13 +17,10 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from cireg.load import load_bytes
-from cireg.render.format_reference import (
-    code,
-    markdown_text,
-    plain,
-    render_format_reference,
-    yaml_flow,
-)
+from cireg.render.format_reference import render_format_reference
+from cireg.render.markdown_cells import code, markdown_text
+from cireg.render.text import plain_markdown as plain
+from cireg.render.yaml_flow import yaml_flow
 from cireg.rules import RULES
 from cireg.schema import load_schema
 from sitebuild import Build, build_site
@@ -122,7 +119,8 @@ def test_every_property_path_appears() -> None:
 
 def test_every_rule_appears_with_its_severity() -> None:
     page = page_of()
-    for name, (severity, _checks) in RULES.items():
+    for name, entry in RULES.items():
+        severity = entry.severity
         assert f"| `{name}` | {severity.value} |" in page, name
 
 

@@ -18,10 +18,10 @@ import pytest
 from cireg.check import check_register
 from cireg.findings import Severity
 from cireg.render.layout import file_name_of
-from cireg.render.pages import SiteContext
+from cireg.render.page_context import SiteContext
 from cireg.render.site_files import register_site_files
 from cireg.report import one_line, well_formed
-from cireg.rules import RULES as RULE_SEVERITIES
+from cireg.rules import RULES as RULE_TABLE
 from cireg.rules.files import DisplayPath
 from conftest import REPO, TODAY, TODAY_TEXT, run_cireg
 from hostile_corpus import (
@@ -51,7 +51,7 @@ MAX_FINDINGS_PER_PLACE = 5
 
 
 def is_error(rule: str) -> bool:
-    return RULE_SEVERITIES[rule][0] is Severity.ERROR
+    return RULE_TABLE[rule].severity is Severity.ERROR
 
 
 def by_entry(findings: list[tuple[str, str, int, int]]) -> dict[str, Expected]:
@@ -99,7 +99,7 @@ def test_each_case_alone_gives_its_findings_within_a_second(
     found = [(f.path, f.rule, f.line, f.column) for f in register.findings]
     assert by_entry(found) == expected_of([case])
     for finding in register.findings:
-        assert finding.message.strip() and finding.severity is RULE_SEVERITIES[finding.rule][0]
+        assert finding.message.strip() and finding.severity is RULE_TABLE[finding.rule].severity
         assert len(finding.message) <= MAX_MESSAGE_CHARACTERS, finding.message[:200]
     places = Counter((f.path, f.line, f.column) for f in register.findings)
     assert max(places.values(), default=0) <= MAX_FINDINGS_PER_PLACE

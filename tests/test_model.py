@@ -92,7 +92,7 @@ def test_computed_outcome(tmp_path: Path) -> None:
 
 
 def test_step_completeness_and_what_is_due(tmp_path: Path) -> None:
-    steps = model_of(tmp_path, KPI_AND_STEPS).steps
+    steps = model_of(tmp_path, KPI_AND_STEPS).completeness
     assert {key: report.state for key, report in steps.items()} == {
         "vision": Completeness.COMPLETE,
         "current_state": Completeness.COMPLETE,
@@ -131,7 +131,7 @@ def test_partial_steps_say_what_is_missing(
     tmp_path: Path, change: tuple[str, str], step: str, gap: str
 ) -> None:
     assert change[0] in KPI_AND_STEPS
-    report = model_of(tmp_path, KPI_AND_STEPS.replace(*change)).steps[step]
+    report = model_of(tmp_path, KPI_AND_STEPS.replace(*change)).completeness[step]
     assert report.state is Completeness.PARTIAL
     assert any(gap in text for text in report.gaps), report.gaps
 

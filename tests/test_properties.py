@@ -53,7 +53,7 @@ from cireg.check import check_file, check_register
 from cireg.findings import Finding
 from cireg.load import load_bytes
 from cireg.model import Register
-from cireg.render.pages import RenderedPage, SiteContext
+from cireg.render.page_context import RenderedPage, SiteContext
 from cireg.render.site_files import SiteFile, register_site_files
 from cireg.rules import RULES
 from cireg.rules.files import Candidate, DisplayPath
@@ -446,7 +446,7 @@ def assert_findings_well_formed(findings: Any, paths: set[str]) -> None:
         assert isinstance(finding.line, int) and finding.line >= 1, finding
         assert isinstance(finding.column, int) and finding.column >= 1, finding
         assert finding.rule in SPEC_RULES, finding
-        assert finding.severity is RULES[finding.rule][0], finding
+        assert finding.severity is RULES[finding.rule].severity, finding
         assert isinstance(finding.message, str) and finding.message.strip(), finding
 
 
@@ -465,7 +465,7 @@ def check_bytes(data: bytes, initiative_id: str = "some-initiative") -> None:
         # Nothing to show for the file: its findings must say why.
         assert any(f.is_error for f in findings), findings
     else:
-        assert initiative.path == display
+        assert initiative.display_path == display
 
 
 # --- rendering the site and scanning it -------------------------------------------------------
@@ -572,7 +572,7 @@ def render_and_scan(register: Register) -> list[SiteFile]:
     for initiative in register.initiatives:
         if any(f.rule == "schema" for f in initiative.findings):
             continue
-        assert by_path[initiative.path]["source"] == initiative.data, initiative.path
+        assert by_path[initiative.display_path]["source"] == initiative.as_written, initiative.id
     return files
 
 
@@ -601,9 +601,9 @@ def register_of_one(stem: str, data: bytes) -> tuple[Register, str]:
             handle.write(data)
         register = check_folder(folder, base)
     display = f"initiatives/{stem}.yaml"
-    assert [i.path for i in register.initiatives] + [c.display for c in register.unreadable] == [
-        display
-    ]
+    assert [i.display_path for i in register.initiatives] + [
+        c.display for c in register.unreadable
+    ] == [display]
     return register, display
 
 
@@ -818,7 +818,9 @@ def test_every_file_of_a_random_register_is_accounted_for(
         register = check_folder(folder, base)
         # Rendering never raises, and the pages of unreadable files are safe too.
         render_and_scan(register)
-    shown = [i.path for i in register.initiatives] + [c.display for c in register.unreadable]
+    shown = [i.display_path for i in register.initiatives] + [
+        c.display for c in register.unreadable
+    ]
     expected = sorted(
         f"initiatives/{name}"
         for name in files
@@ -906,11 +908,11 @@ def test_payloads_in_every_string_field_render_as_text(payload: tuple[str, Any])
     stem, data = payload
     # PyYAML folds a NEL (U+0085) in a single-quoted scalar away; escaped ASCII keeps it.
     register, display = register_of_one(stem, dump(data, unicode=False, width=10**6))
-    assert [i.path for i in register.initiatives] == [display]
+    assert [i.display_path for i in register.initiatives] == [display]
     initiative = register.initiatives[0]
     schema = [f for f in initiative.findings if f.rule == "schema"]
     assert schema == [], "the payload strategy broke the schema; fix the strategy"
-    assert initiative.data == data, "a payload string did not survive YAML"
+    assert initiative.as_written == data, "a payload string did not survive YAML"
     render_and_scan(register)
 
 

@@ -20,7 +20,7 @@ def test_it_is_large_enough_and_covers_every_status() -> None:
 
 
 def test_it_has_complete_and_partial_steps() -> None:
-    states = {report.state for i in register.initiatives for report in i.steps.values()}
+    states = {report.state for i in register.initiatives for report in i.completeness.values()}
     assert {Completeness.COMPLETE, Completeness.PARTIAL, Completeness.MISSING} <= states
 
 

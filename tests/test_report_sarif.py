@@ -234,11 +234,11 @@ def test_every_descriptor_has_what_code_scanning_shows() -> None:
     assert [rule["id"] for rule in rules] == list(RULES)
     for rule in rules:
         assert rule["name"] != rule["id"]
-        assert rule["shortDescription"]["text"] == RULES[rule["id"]][1]
+        assert rule["shortDescription"]["text"] == RULES[rule["id"]].summary
         assert rule["fullDescription"]["text"]
         assert "`" not in rule["fullDescription"]["text"] + rule["help"]["text"]
         assert rule["help"]["markdown"].startswith(describe(rule["id"]).explanation)
-        assert rule["defaultConfiguration"]["level"] == RULES[rule["id"]][0].value
+        assert rule["defaultConfiguration"]["level"] == RULES[rule["id"]].severity.value
         assert "helpUri" not in rule  # the site's address is not known
 
 

@@ -1,7 +1,8 @@
 """The core pipeline: a register folder in, the model and every finding out.
 
-load → schema → model (computed facts) → rules, file by file; then the rules that need the
-whole register. Nothing here prints or exits: adapters decide what to do with the result."""
+File by file: load → schema → model (built, then its facts computed in one pass) → the
+initiative rules; then the register rules, which need every initiative. Nothing here prints
+or exits: adapters decide what to do with the result."""
 
 from __future__ import annotations
 
@@ -13,14 +14,10 @@ from contextlib import contextmanager
 from cireg.findings import Finding, sort_findings
 from cireg.load import LoadResult, load_bytes, read_file
 from cireg.model import Initiative, Register, build_initiative
+from cireg.rules.catalogue import rules_for
 from cireg.rules.files import Candidate, DisplayPath, scan_folder
-from cireg.rules.iterations import iteration_findings
-from cireg.rules.references import reference_findings
-from cireg.rules.smart import evaluate_smart, smart_findings
-from cireg.rules.steps import step_findings
-from cireg.rules.warnings import warning_findings
+from cireg.rules.table import Scope
 from cireg.schema import check_schema
-from cireg.steps import assess_steps
 
 # What check_file found for one file, kept between checks of the same register while
 # `mkdocs serve` rebuilds: path -> ((bytes, display, id, today), initiative, findings).
@@ -58,12 +55,8 @@ def _check_bytes(
     initiative = build_initiative(candidate.id, candidate.path, document)
     if initiative is None:
         return None, findings
-    evaluate_smart(initiative)
-    assess_steps(initiative)
-    findings.extend(smart_findings(initiative))
-    findings.extend(step_findings(initiative))
-    findings.extend(reference_findings(initiative))
-    findings.extend(warning_findings(initiative, today))
+    for rule in rules_for(Scope.INITIATIVE):
+        findings.extend(rule.run(initiative, today))
     return initiative, findings
 
 
@@ -91,13 +84,14 @@ def check_register(
     if cache is not None:  # forget files that are gone
         for path in cache.keys() - {candidate.path for candidate in candidates}:
             del cache[path]
-    findings.extend(iteration_findings(initiatives))
+    for rule in rules_for(Scope.REGISTER):
+        findings.extend(rule.run(initiatives))
     findings = sort_findings(findings)
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
         by_path.setdefault(finding.path, []).append(finding)
     for initiative in initiatives:
-        initiative.findings = by_path.get(initiative.path, [])
+        initiative.findings = by_path.get(initiative.display_path, [])
     initiatives.sort(key=lambda initiative: initiative.backlog_key)
     return Register(folder, initiatives, findings, seen, unreadable)
 

@@ -16,9 +16,9 @@ from importlib.abc import Traversable
 
 from cireg import __version__
 from cireg.format_shape import KEYS_REQUIRED_BY_STATUS, MODELINE_PREFIX, STATUSES
+from cireg.model.completeness import REQUIRED_STEPS
 from cireg.render.text import plain_markdown, yaml_quoted
 from cireg.schema import schema_path
-from cireg.steps import REQUIRED_STEPS
 
 MODELINE = MODELINE_PREFIX + "{}\n"
 SCHEMA_IN_REGISTER = "schemas/initiative.schema.json"

@@ -1,10 +1,14 @@
-"""step-missing, step-incomplete and step-order."""
+"""step-missing, step-incomplete and step-order: the steps a status requires."""
 
 from __future__ import annotations
 
-from cireg.findings import START, Finding, listing, make_finding
+import datetime as dt
+from collections.abc import Iterator
+
+from cireg.findings import START, Severity, listing
 from cireg.model import Completeness, Initiative
 from cireg.principles import STEP_BY_KEY, STEPS
+from cireg.rules.table import Scope, Spot, rule
 
 
 def _name(key: str) -> str:
@@ -12,37 +16,40 @@ def _name(key: str) -> str:
     return f"step {step.number} `{key}` ({step.question})"
 
 
-def step_findings(initiative: Initiative) -> list[Finding]:
-    findings = []
-    status = initiative.status
+@rule(
+    "step-missing", Severity.ERROR, "Every step the status requires is written.", Scope.INITIATIVE
+)
+def step_missing(initiative: Initiative, _today: dt.date) -> Iterator[Spot]:
     for step in STEPS:
-        report = initiative.steps[step.key]
-        if not report.due:
-            continue
-        if report.state is Completeness.MISSING:
+        report = initiative.completeness[step.key]
+        if report.due and report.state is Completeness.MISSING:
             need = "complete" if report.required_complete else "at least partly written"
             # A written step can still count as missing: say what it lacks.
             why = f" ({listing(report.gaps, '; ')})" if report.gaps else ""
-            findings.append(
-                make_finding(
-                    initiative.path,
-                    START,
-                    "step-missing",
-                    f"{_name(step.key)} is missing{why}; status `{status}` requires it {need}",
-                )
+            yield Spot(
+                initiative.display_path,
+                START,
+                f"{_name(step.key)} is missing{why}; status `{initiative.status}` requires it "
+                f"{need}",
             )
-        elif report.state is Completeness.PARTIAL and report.required_complete:
-            findings.append(
-                initiative.finding(
-                    (step.key,),
-                    "step-incomplete",
-                    f"{_name(step.key)} is partial but status `{status}` requires it complete: "
-                    + listing(report.gaps, "; "),
-                    at_key=True,
-                )
+
+
+@rule(
+    "step-incomplete",
+    Severity.ERROR,
+    "Every step the status requires complete is complete.",
+    Scope.INITIATIVE,
+)
+def step_incomplete(initiative: Initiative, _today: dt.date) -> Iterator[Spot]:
+    for step in STEPS:
+        report = initiative.completeness[step.key]
+        if report.due and report.state is Completeness.PARTIAL and report.required_complete:
+            yield Spot(
+                initiative.display_path,
+                initiative.place.child(step.key).key,
+                f"{_name(step.key)} is partial but status `{initiative.status}` requires it "
+                "complete: " + listing(report.gaps, "; "),
             )
-    findings.extend(_order_findings(initiative))
-    return findings
 
 
 # A later step that makes no sense without an earlier measurement step.
@@ -52,15 +59,20 @@ _NEEDS = (
 )
 
 
-def _order_findings(initiative: Initiative) -> list[Finding]:
-    return [
-        initiative.finding(
-            (later,),
-            "step-order",
-            f"{_name(later)} is written but {_name(earlier)} is missing: {why}",
-            at_key=True,
-        )
-        for later, earlier, why in _NEEDS
-        if initiative.steps[later].state is not Completeness.MISSING
-        and initiative.steps[earlier].state is Completeness.MISSING
-    ]
+@rule(
+    "step-order",
+    Severity.ERROR,
+    "No later step is written while an earlier measurement step is missing.",
+    Scope.INITIATIVE,
+)
+def step_order(initiative: Initiative, _today: dt.date) -> Iterator[Spot]:
+    steps = initiative.completeness
+    for later, earlier, why in _NEEDS:
+        if steps[later].state is not Completeness.MISSING and (
+            steps[earlier].state is Completeness.MISSING
+        ):
+            yield Spot(
+                initiative.display_path,
+                initiative.place.child(later).key,
+                f"{_name(later)} is written but {_name(earlier)} is missing: {why}",
+            )

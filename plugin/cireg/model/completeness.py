@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cireg.findings import listing, quoted
-from cireg.model import Completeness, Initiative, StepReport, strings_of, text_of
+from cireg.model.values import Completeness, Initiative, StepReport
 from cireg.principles import STEPS
 
 # status -> (steps required at least partial, steps required complete)
@@ -34,17 +34,17 @@ REQUIRED_STEPS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 
 
-def _vision(i: Initiative) -> list[str]:
-    step = i.step("vision")
+def _vision_gaps(i: Initiative) -> list[str]:
+    vision = i.vision
     gaps = []
-    if text_of(step, "statement") is None:
+    if vision is None or vision.statement is None:
         gaps.append("it has no `statement`")
-    if text_of(step, "supports") is None and not strings_of(step, "stakeholders"):
+    if vision is None or (vision.supports is None and not vision.stakeholders):
         gaps.append("it names neither `supports` nor `stakeholders`")
     return gaps
 
 
-def _current_state(i: Initiative) -> list[str]:
+def _current_state_gaps(i: Initiative) -> list[str]:
     gaps = []
     if i.assessed_on is None:
         gaps.append("it has no `assessed_on` date")
@@ -59,20 +59,20 @@ def _current_state(i: Initiative) -> list[str]:
     return gaps
 
 
-def _target_state(i: Initiative) -> list[str]:
+def _target_state_gaps(i: Initiative) -> list[str]:
     if not i.objectives:
         return ["it has no objectives"]
     return [
-        f"objective {quoted(o.id or o.path[-1])} fails "
+        f"objective {quoted(o.id or o.place.path[-1])} fails "
         + ", ".join(dict.fromkeys(f.rule for f in o.smart_failures) or ["its `kpi` reference"])
         for o in i.objectives
         if not o.is_smart
     ]
 
 
-def _plan(i: Initiative) -> list[str]:
+def _plan_gaps(i: Initiative) -> list[str]:
     gaps = []
-    if text_of(i.step("plan"), "approach") is None:
+    if i.plan is None or i.plan.approach is None:
         gaps.append("it has no `approach`")
     if not i.actions:
         gaps.append("it has no actions")
@@ -85,19 +85,19 @@ def _plan(i: Initiative) -> list[str]:
     return gaps
 
 
-def _execution(i: Initiative) -> list[str]:
+def _execution_gaps(i: Initiative) -> list[str]:
     gaps = []
     if i.started_on is None:
         gaps.append("it has no `started_on` date")
     open_actions = [
-        a.id or str(a.path[-1]) for a in i.actions if a.status not in ("done", "dropped")
+        a.id or str(a.place.path[-1]) for a in i.actions if a.status not in ("done", "dropped")
     ]
     if open_actions:
         gaps.append("actions not done or dropped: " + listing([quoted(a) for a in open_actions]))
     return gaps
 
 
-def _verification(i: Initiative) -> list[str]:
+def _verification_gaps(i: Initiative) -> list[str]:
     gaps = []
     if i.verified_on is None:
         gaps.append("it has no `assessed_on` date")
@@ -116,55 +116,52 @@ def _verification(i: Initiative) -> list[str]:
     return gaps
 
 
-def _momentum(i: Initiative) -> list[str]:
-    step = i.step("momentum")
+def _momentum_gaps(i: Initiative) -> list[str]:
+    momentum = i.momentum
     gaps = []
-    if text_of(step, "lessons_learned") is None:
+    if momentum is None or momentum.lessons_learned is None:
         gaps.append("it has no `lessons_learned`")
-    if (
-        not strings_of(step, "embedded_by")
-        and i.next_iteration is None
-        and not strings_of(step, "backlog_ideas")
+    if momentum is None or (
+        not momentum.embedded_by and momentum.next_iteration is None and not momentum.backlog_ideas
     ):
         gaps.append("it has none of `embedded_by`, `next_iteration` or `backlog_ideas`")
     return gaps
 
 
-def _mapping(i: Initiative, key: str) -> dict[str, object] | None:
-    step = i.step(key)
-    return step if isinstance(step, dict) else None
+def _execution_partial(i: Initiative) -> bool:
+    place = i.execution.place if i.execution else None
+    return place is not None and (place.written("started_on") or place.written("log"))
 
 
-# "partial when" of the spec's table, for a step that is not complete. Steps 2, 4, 6 and 7
-# are partial as soon as their mapping exists.
+# "partial when" of the spec's table, for a written step that is not complete. Steps 2, 4,
+# 6 and 7 are partial as soon as their mapping exists.
 _PARTIAL: dict[str, Callable[[Initiative], bool]] = {
-    "vision": lambda i: text_of(i.step("vision"), "statement") is not None,
-    "current_state": lambda i: _mapping(i, "current_state") is not None,
+    "vision": lambda i: i.vision is not None and i.vision.statement is not None,
+    "current_state": lambda i: True,
     "target_state": lambda i: bool(i.objectives),
-    "plan": lambda i: _mapping(i, "plan") is not None,
-    "execution": lambda i: any(
-        k in (_mapping(i, "execution") or {}) for k in ("started_on", "log")
-    ),
-    "verification": lambda i: _mapping(i, "verification") is not None,
-    "momentum": lambda i: _mapping(i, "momentum") is not None,
+    "plan": lambda i: True,
+    "execution": _execution_partial,
+    "verification": lambda i: True,
+    "momentum": lambda i: True,
 }
 
 _GAPS: dict[str, Callable[[Initiative], list[str]]] = {
-    "vision": _vision,
-    "current_state": _current_state,
-    "target_state": _target_state,
-    "plan": _plan,
-    "execution": _execution,
-    "verification": _verification,
-    "momentum": _momentum,
+    "vision": _vision_gaps,
+    "current_state": _current_state_gaps,
+    "target_state": _target_state_gaps,
+    "plan": _plan_gaps,
+    "execution": _execution_gaps,
+    "verification": _verification_gaps,
+    "momentum": _momentum_gaps,
 }
 
 
-def assess_steps(initiative: Initiative) -> None:
-    """Fill `initiative.steps` with each step's completeness and whether it is due."""
+def assess_completeness(initiative: Initiative) -> dict[str, StepReport]:
+    """Each step's completeness and whether the status requires it."""
     due, complete = REQUIRED_STEPS.get(initiative.status or "", (frozenset(), frozenset()))
+    reports = {}
     for step in STEPS:
-        if not isinstance(initiative.step(step.key), dict):
+        if initiative.written_step(step.key) is None:
             state, gaps = Completeness.MISSING, []
         else:
             gaps = _GAPS[step.key](initiative)
@@ -174,9 +171,10 @@ def assess_steps(initiative: Initiative) -> None:
                 state = Completeness.PARTIAL
             else:
                 state = Completeness.MISSING
-        initiative.steps[step.key] = StepReport(
+        reports[step.key] = StepReport(
             state=state,
             due=step.key in due or step.key in complete,
             required_complete=step.key in complete,
             gaps=gaps,
         )
+    return reports
