@@ -10,7 +10,8 @@ from pathlib import Path
 from mkdocs.config import load_config
 
 from cireg.check import CheckCache, check_register
-from cireg.render.memo import RenderMemo
+from cireg.findings import Finding, Severity
+from cireg.render.memo import COUNTS, remembered
 from conftest import REPO, TODAY
 from sitebuild import copy_project, serve_build
 
@@ -68,8 +69,7 @@ def test_a_cached_check_gives_the_findings_of_a_fresh_one(tmp_path: Path) -> Non
         assert (kept.id, kept.findings) == (new.id, new.findings)
 
 
-def test_the_render_memo_starts_afresh_when_the_site_changes() -> None:
-    memo = RenderMemo()
+def test_a_kept_result_is_made_again_when_its_inputs_or_findings_change() -> None:
     register = check_register(str(REPO / "initiatives"), TODAY)
     initiative = register.initiatives[0]
     made: list[int] = []
@@ -78,14 +78,32 @@ def test_the_render_memo_starts_afresh_when_the_site_changes() -> None:
         made.append(1)
         return len(made)
 
-    memo.begin(("site", 1), [initiative.id])
-    assert memo.get("page", initiative, (), make) == 1
-    assert memo.get("page", initiative, (), make) == 1  # kept
-    assert memo.get("page", initiative, ("other findings",), make) == 2  # other inputs
-    memo.begin(("site", 2), [initiative.id])
-    assert memo.get("page", initiative, ("other findings",), make) == 3  # other site
-    memo.begin(("site", 2), [])
-    assert memo.get("page", initiative, ("other findings",), make) == 4  # initiative gone
+    assert remembered("page", initiative, ("site", 1), make) == 1
+    assert remembered("page", initiative, ("site", 1), make) == 1  # kept
+    assert remembered("badge", initiative, ("site", 1), make) == 2  # another kind
+    assert remembered("page", initiative, ("site", 2), make) == 3  # other inputs
+    another = Finding(initiative.display_path, 1, 1, Severity.WARNING, "overdue", "late")
+    initiative.findings = [*initiative.findings, another]
+    assert remembered("page", initiative, ("site", 2), make) == 4  # other findings
+    again = check_register(str(REPO / "initiatives"), TODAY).initiatives[0]
+    assert again.id == initiative.id
+    assert remembered("page", again, ("site", 2), make) == 5  # another model of the file
+
+
+def test_a_kept_result_goes_with_its_initiative() -> None:
+    import gc
+    import weakref
+
+    from cireg.render import memo
+
+    initiative = check_register(str(REPO / "initiatives"), TODAY).initiatives[0]
+    remembered("page", initiative, (), lambda: "page")
+    gone = weakref.ref(initiative)
+    kept = len(memo._KEPT)
+    del initiative
+    gc.collect()
+    assert gone() is None
+    assert len(memo._KEPT) < kept
 
 
 def _site_files(site: Path) -> dict[str, bytes]:
@@ -101,7 +119,6 @@ def _forget_caches(project: Path) -> None:
     """MkDocs keeps one plugin instance per process: empty what it kept between builds."""
     plugin = load_config(str(project / "mkdocs.yml")).plugins["cireg"]
     plugin.check_cache.clear()  # type: ignore[attr-defined]
-    plugin.memo = RenderMemo()  # type: ignore[attr-defined]
 
 
 def test_a_served_rebuild_after_edits_is_byte_for_byte_the_cold_build(tmp_path: Path) -> None:
@@ -129,9 +146,9 @@ def test_a_served_rebuild_after_edits_is_byte_for_byte_the_cold_build(tmp_path: 
     (register / "event-noise-reduction.yaml").unlink()
     (register / "knowledge-article-reuse.yaml").write_text("title: [unclosed\n", encoding="utf-8")
 
-    plugin = load_config(str(project / "mkdocs.yml")).plugins["cireg"]
+    hits = COUNTS.hits
     assert serve_build(project).ok  # warm: from the caches where the bytes did not change
-    assert plugin.memo.hits > 0  # type: ignore[attr-defined]
+    assert COUNTS.hits > hits
     served = _site_files(project / "site")
 
     _forget_caches(project)
@@ -157,8 +174,6 @@ def test_register_json_assembled_from_record_texts_is_the_plain_dump(tmp_path: P
     plain = json.dumps(register_record(register, TODAY), ensure_ascii=False, separators=(",", ":"))
     expected = plain.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     assert render_register_json(register, TODAY) == expected + "\n"
-    memo = RenderMemo()
-    memo.begin("site", [i.id for i in register.initiatives])
-    assert render_register_json(register, TODAY, memo) == expected + "\n"
-    assert render_register_json(register, TODAY, memo) == expected + "\n"  # from the memo
-    assert memo.hits == len(register.initiatives)
+    hits = COUNTS.hits
+    assert render_register_json(register, TODAY) == expected + "\n"  # from what was kept
+    assert COUNTS.hits - hits == len(register.initiatives)

@@ -20,7 +20,7 @@ from cireg.model import PRIORITY_RANK, STATUSES, ObjectiveState, Register
 from cireg.principles import STEPS
 from cireg.render.badges import STATES
 from cireg.render.export_csv import COLUMNS, render_register_csv
-from cireg.render.pages import OUTCOME_WORDS
+from cireg.render.page_context import OUTCOME_WORDS
 from cireg.render.register_json import register_record, render_register_json
 from cireg.rules.files import DisplayPath
 from conftest import REPO, TODAY

@@ -8,7 +8,7 @@ import re
 
 from cireg import format_shape
 from cireg.model import EFFORT_SCORE, PRIORITY_RANK, VALUE_SCORE
-from cireg.render.pages import VALUE_CHAIN_NAMES
+from cireg.render.page_context import VALUE_CHAIN_NAMES
 from cireg.scaffold import initiative_skeleton
 from conftest import TODAY
 

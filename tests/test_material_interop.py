@@ -13,7 +13,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from cireg.render.pages import front_matter
+from cireg.render.page_context import front_matter
 from conftest import REPO
 from site_links import ATOM, check_links, link_target
 from sitebuild import Build, build_site, copy_project

@@ -16,23 +16,19 @@ from cireg.model import PRIORITY_RANK, STATUSES, Completeness, StepReport
 from cireg.principles import STEPS
 from cireg.render.badges import (
     STATES,
-    badge_state,
     describe_steps,
     render_state_badge,
     render_steps_badge,
 )
 from cireg.render.layout import SiteLayout
+from cireg.render.page_context import DASH, SiteContext, front_matter
 from cireg.render.pages import (
-    DASH,
-    SiteContext,
-    front_matter,
     render_backlog_page,
     render_figures,
     render_initiative_page,
-    yaml_quoted,
 )
 from cireg.render.register_json import render_register_json
-from cireg.render.text import MarkdownBudget, markdown_to_html
+from cireg.render.text import MarkdownBudget, markdown_to_html, yaml_quoted
 from conftest import REPO, TODAY
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -75,11 +71,11 @@ def _report(state: Completeness, due: bool) -> StepReport:
 
 
 def test_a_missing_step_not_yet_required_is_not_due() -> None:
-    assert badge_state(_report(Completeness.MISSING, due=False)) == "not-due"
-    assert badge_state(_report(Completeness.MISSING, due=True)) == "missing"
+    assert _report(Completeness.MISSING, due=False).badge == "not-due"
+    assert _report(Completeness.MISSING, due=True).badge == "missing"
     # A step written early shows what it is, required or not.
-    assert badge_state(_report(Completeness.PARTIAL, due=False)) == "partial"
-    assert badge_state(_report(Completeness.COMPLETE, due=False)) == "complete"
+    assert _report(Completeness.PARTIAL, due=False).badge == "partial"
+    assert _report(Completeness.COMPLETE, due=False).badge == "complete"
 
 
 def test_step_runs_are_described_in_words() -> None:
@@ -383,14 +379,16 @@ def test_rows_carry_what_filtering_and_sorting_need(reference) -> None:
         assert float(cells[5]["data-sort"]) == pytest.approx(
             -initiative.value_effort_score, rel=1e-3
         )
-        complete = sum(1 for r in initiative.steps.values() if r.state is Completeness.COMPLETE)
+        complete = sum(
+            1 for r in initiative.completeness.values() if r.state is Completeness.COMPLETE
+        )
         assert int(cells[6]["data-sort"]) <= -2 * complete
 
 
 def test_outcome_sort_key_is_empty_without_an_outcome(reference) -> None:
     soup = backlog_soup(reference)
     keys = {key: row.select("td")[8]["data-sort"] for key, row in backlog_rows(soup).items()}
-    verified = {i.id for i in reference.initiatives if isinstance(i.step("verification"), dict)}
+    verified = {i.id for i in reference.initiatives if i.verification is not None}
     assert {k for k, v in keys.items() if v != ""} <= verified
     assert set(keys.values()) <= {"", "0", "1", "2"}
 

@@ -30,7 +30,7 @@ from cireg.mkdocs_plugin import CiregPlugin, site_facts
 from cireg.model import Register
 from cireg.publish import SiteError, site_context
 from cireg.render.layout import SiteLayout
-from cireg.render.pages import SiteContext
+from cireg.render.page_context import SiteContext
 from cireg.render.site_files import SiteFile, expand_markers, register_site_files
 from cireg.site_options import SiteOptions, SiteOptionsError, site_options
 

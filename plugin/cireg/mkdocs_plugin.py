@@ -27,8 +27,7 @@ from cireg.findings import Finding
 from cireg.model import Register
 from cireg.publish import SiteError, site_context
 from cireg.render.layout import LinkResolver, SiteLayout, resolve_links
-from cireg.render.memo import RenderMemo
-from cireg.render.pages import RenderedPage, SiteContext
+from cireg.render.page_context import RenderedPage, SiteContext
 from cireg.render.site_files import expand_markers, register_site_files
 from cireg.report import text_line
 from cireg.site_options import (
@@ -58,7 +57,6 @@ class CiregPlugin(BasePlugin[CiregConfig]):
         # MkDocs keeps a plugin with `on_startup` across the rebuilds of `mkdocs serve`: what
         # was checked and rendered for an unchanged file is reused (keyed by its bytes).
         self.check_cache: CheckCache = {}
-        self.memo = RenderMemo()
         self.options: SiteOptions | None = None  # checked in each build's `on_config`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -127,7 +125,7 @@ class CiregPlugin(BasePlugin[CiregConfig]):
         # Where each file is finally served is read from these once pages are rendered.
         self.files = files
         self.published: dict[str, File] = {}  # the register's files, by src_uri
-        for item in register_site_files(site, self.memo if self.serving else None):
+        for item in register_site_files(site):
             if files.get_file_from_path(item.src_uri) is not None:
                 raise PluginError(
                     f"cireg: the site already has a file `{item.src_uri}` where the register's "

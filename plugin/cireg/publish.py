@@ -15,7 +15,7 @@ from cireg.check import CheckCache, check_register
 from cireg.load import load_file
 from cireg.principles import CANONICAL_PRINCIPLES_PER_STEP, PRINCIPLES, STEP_BY_KEY
 from cireg.render.layout import SiteLayout
-from cireg.render.pages import PrinciplesTable, SiteContext
+from cireg.render.page_context import PrinciplesTable, SiteContext
 from cireg.rules.files import DisplayPath, RegisterFolderError
 from cireg.site_options import SiteOptions
 

@@ -21,8 +21,9 @@ from urllib.parse import quote
 
 from cireg import __version__
 from cireg.findings import Finding, Severity
-from cireg.rules import RULES
+from cireg.rules.catalogue import RULES
 from cireg.rules.descriptions import as_plain_text, describe, rule_anchor
+from cireg.rules.table import Rule
 
 FORMATS = ("auto", "text", "json", "github", "sarif", "gitlab")
 JSON_FORMATS = frozenset({"json", "sarif", "gitlab"})  # written as UTF-8, whatever the locale
@@ -166,33 +167,20 @@ def render_sarif(
     rule becomes that rule's `helpUri` (left out when the site's address is unknown).
     Locations are relative to one root (see `_source_root`), found from `working_folder`, the
     folder that relative finding paths start from (the current one by default)."""
-    rule_ids = list(RULES)
+    table = RULES
+    rule_ids = list(table)
     for finding in findings:  # a rule the catalogue lacks still gets a descriptor
         if finding.rule not in rule_ids:
             rule_ids.append(finding.rule)
     rule_index = {rule_id: index for index, rule_id in enumerate(rule_ids)}
-    rules = [_sarif_rule(rule_id, rules_page_url) for rule_id in rule_ids]
+    rules = [_sarif_rule(rule_id, table.get(rule_id), rules_page_url) for rule_id in rule_ids]
     working = os.path.abspath(working_folder or os.getcwd())
     root = _source_root([f.path for f in findings], working)
     # Findings as seen from the root: the same register gives the same locations and
     # fingerprints whether cireg ran from its top folder or was given an absolute path.
     located = [replace(f, path=_from_root(f.path, root, working)) for f in findings]
     results = [
-        {
-            "ruleId": f.rule,
-            "ruleIndex": rule_index[f.rule],
-            "level": f.severity.value,
-            "message": {"text": well_formed(f.message)},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(f.path), "uriBaseId": SOURCE_ROOT_ID},
-                        "region": {"startLine": f.line, "startColumn": f.column},
-                    }
-                }
-            ],
-            "partialFingerprints": {SARIF_FINGERPRINT: fingerprint},
-        }
+        _sarif_result(f, rule_index[f.rule], fingerprint)
         for f, fingerprint in zip(located, finding_fingerprints(located), strict=True)
     ]
     log = {
@@ -217,9 +205,31 @@ def render_sarif(
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def _sarif_rule(rule_id: str, rules_page_url: str | None) -> dict[str, Any]:
+def _sarif_result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, Any]:
+    """A finding as a SARIF result, its path already relative to the source root."""
+    return {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": finding.severity.value,
+        "message": {"text": well_formed(finding.message)},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": SOURCE_ROOT_ID},
+                    "region": {"startLine": finding.line, "startColumn": finding.column},
+                }
+            }
+        ],
+        "partialFingerprints": {SARIF_FINGERPRINT: fingerprint},
+    }
+
+
+def _sarif_rule(rule_id: str, known: Rule | None, rules_page_url: str | None) -> dict[str, Any]:
+    """The descriptor of a rule: from the rule table, or (`known` None, a rule the table
+    lacks) from its description alone, as an error."""
     described = describe(rule_id)
-    severity, summary = RULES.get(rule_id, (Severity.ERROR, described.explanation))
+    severity = known.severity if known is not None else Severity.ERROR
+    summary = known.summary if known is not None else described.explanation
     help_markdown = f"{described.explanation}\n\n{described.resolution}"
     rule: dict[str, Any] = {
         "id": rule_id,

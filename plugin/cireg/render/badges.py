@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from cireg.model import Completeness, Initiative, StepReport
-from cireg.principles import STEPS, Step
+from cireg.principles import Step
 from cireg.render.text import xml_text
 
 STATES = ("complete", "partial", "missing", "not-due")
@@ -31,19 +30,6 @@ STATE_COLOURS = {
 _LABEL_COLOUR = "#37474f"
 EN_DASH = "\N{EN DASH}"
 _FONT = 'font-family="Verdana,DejaVu Sans,Geneva,sans-serif"'
-
-
-def badge_state(report: StepReport | None) -> str:
-    """What a step's badge shows: a missing step the status does not require is "not due"."""
-    if report is None:
-        return "not-due"
-    if report.state is Completeness.MISSING and not report.due:
-        return "not-due"
-    return report.state.value
-
-
-def step_states(initiative: Initiative) -> list[tuple[Step, str]]:
-    return [(step, badge_state(initiative.steps.get(step.key))) for step in STEPS]
 
 
 def describe_steps(states: Sequence[tuple[Step, str]]) -> str:

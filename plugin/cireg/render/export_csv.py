@@ -19,8 +19,6 @@ import math
 
 from cireg.model import Initiative, Register
 from cireg.principles import STEPS
-from cireg.render.badges import step_states
-from cireg.render.pages import outcome_of
 
 # The columns in order. The seven step columns are named after the step keys and hold the
 # badge's state word (complete, partial, missing, not-due), as register.json's steps[...].badge.
@@ -90,16 +88,16 @@ def _row(initiative: Initiative, position: int, today: dt.date) -> dict[str, Cel
         "risk": initiative.risk,
         # Rounded as in register.json, so both files carry the same number.
         "value_effort_score": round(initiative.value_effort_score, 4),
-        **{step.key: state for step, state in step_states(initiative)},
+        **{step.key: state for step, state in initiative.badge_states()},
         "review_by": initiative.review_by,
-        "outcome": outcome_of(initiative),
+        "outcome": initiative.outcome,
         "stale": initiative.is_stale(today),
         "overdue": bool(initiative.overdue_objectives(today)),
         "services": _joined(initiative.services),
         "tags": _joined(initiative.tags),
         "errors": errors,
         "warnings": len(initiative.findings) - errors,
-        "path": initiative.path,
+        "path": initiative.display_path,
     }
 
 

@@ -15,7 +15,7 @@ import heapq
 import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -23,10 +23,10 @@ from urllib.parse import urljoin
 from xml.sax.saxutils import escape, quoteattr
 
 from cireg import __version__
-from cireg.model import Initiative, Register, text_of
+from cireg.model import Initiative, Register
 from cireg.render.formatting import format_quantity
 from cireg.render.layout import SiteLayout
-from cireg.render.memo import RenderMemo, recall
+from cireg.render.memo import remembered
 from cireg.render.text import xml_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -61,12 +61,11 @@ def feed_events(
     register: Register,
     today: dt.date,
     limit: int | None = None,
-    memo: RenderMemo | None = None,
 ) -> list[FeedEvent]:
     """Every event of the register up to `today` (or the newest `limit`), newest first."""
     ranked: list[tuple[int, int, int, int, int, tuple[Any, ...]]] = []
     for position, initiative in enumerate(register.initiatives):
-        events = recall(memo, "feed", initiative, today, partial(_events_of, initiative, today))
+        events = remembered("feed", initiative, today, partial(_events_of, initiative, today))
         # Later in the file counts as newer on the same day (a log is written in order).
         ranked.extend((e[0], position, e[1], e[2], i, e[3]) for i, e in enumerate(events))
     chosen = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
@@ -98,34 +97,27 @@ def _events_of(initiative: Initiative, today: dt.date) -> list[_Event]:
 _Fact = tuple[dt.date | None, str, str, int, str, str]
 
 
-def _facts(initiative: Initiative) -> Iterator[_Fact]:
-    """(date, kind, key, sequence, title, summary) of each dated fact of the initiative."""
-    name = initiative.title or initiative.id
-    vision = text_of(initiative.step("vision"), "statement")
+def _milestones(initiative: Initiative) -> Iterator[tuple[dt.date | None, str, str, str]]:
+    """(date, kind, what happened, the step's own words) of the raising, the assessment and
+    the start of the work."""
     raised = f"Raised on {_day(initiative.raised_on)}" + (
         f" by {initiative.raised_by}." if initiative.raised_by else "."
     )
-    yield (initiative.raised_on, "raised", "raised", 0, f"{name}: raised", vision or raised)
+    vision, current, plan = initiative.vision, initiative.current_state, initiative.plan
+    yield initiative.raised_on, "raised", "raised", (vision and vision.statement) or raised
+    assessed = f"The current state was assessed on {_day(initiative.assessed_on)}."
+    summary = current.summary if current else None
+    yield initiative.assessed_on, "assessed", "current state assessed", summary or assessed
+    started = f"Work started on {_day(initiative.started_on)}."
+    approach = plan.approach if plan else None
+    yield initiative.started_on, "started", "work started", approach or started
 
-    current = text_of(initiative.step("current_state"), "summary")
-    yield (
-        initiative.assessed_on,
-        "assessed",
-        "assessed",
-        0,
-        f"{name}: current state assessed",
-        current or f"The current state was assessed on {_day(initiative.assessed_on)}.",
-    )
 
-    approach = text_of(initiative.step("plan"), "approach")
-    yield (
-        initiative.started_on,
-        "started",
-        "started",
-        0,
-        f"{name}: work started",
-        approach or f"Work started on {_day(initiative.started_on)}.",
-    )
+def _facts(initiative: Initiative) -> Iterator[_Fact]:
+    """(date, kind, key, sequence, title, summary) of each dated fact of the initiative."""
+    name = initiative.title or initiative.id
+    for on, kind, what, summary in _milestones(initiative):
+        yield (on, kind, kind, 0, f"{name}: {what}", summary)
 
     for sequence, entry in enumerate(initiative.log):
         headline = _headline(entry.note) if entry.note else "work logged"
@@ -158,7 +150,7 @@ def _facts(initiative: Initiative) -> Iterator[_Fact]:
 
     outcome = initiative.declared_outcome
     verdict = f"verified, outcome {outcome.replace('-', ' ')}" if outcome else "verified"
-    verification = text_of(initiative.step("verification"), "summary")
+    verification = initiative.verification.summary if initiative.verification else None
     yield (
         initiative.verified_on,
         "verified",
@@ -206,7 +198,6 @@ def render_feed(
     site_url: str | None,
     limit: int = DEFAULT_LIMIT,
     feed_file: str = FEED_FILE,
-    memo: RenderMemo | None = None,
 ) -> str:
     """The Atom feed of the register's newest `limit` events, as XML text.
 
@@ -214,7 +205,7 @@ def render_feed(
     Atom resolves against the feed's own address."""
     if limit < 0:
         raise ValueError(f"limit must be 0 or more; got {limit}")
-    events = feed_events(register, today, limit, memo)
+    events = feed_events(register, today, limit)
     base = site_url or site_name  # what makes ids differ between registers
 
     def link(to_src: str) -> str:
@@ -224,21 +215,7 @@ def render_feed(
         root = site_url if site_url.endswith("/") else site_url + "/"
         return urljoin(root, layout.url_of(to_src))
 
-    updated = events[0].on if events else today
-    lines = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        f"<feed xmlns={quoteattr(ATOM_NS)}>",
-        _element("id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, json.dumps([base, 'feed']))}"),
-        _element("title", site_name, type="text"),
-        _element("subtitle", "Recent events of the continual improvement register", type="text"),
-        _element("updated", rfc3339(updated)),
-        "  <author>",
-        _element("name", site_name, indent=4),
-        "  </author>",
-        _element("generator", "cireg", version=__version__),
-        _element("link", None, rel="self", type="application/atom+xml", href=link(feed_file)),
-        _element("link", None, rel="alternate", type="text/html", href=link(layout.backlog_page)),
-    ]
+    lines = _feed_head(events[0].on if events else today, site_name, base, link, layout, feed_file)
     for event in events:
         initiative = event.initiative
         lines += [
@@ -261,6 +238,32 @@ def render_feed(
         lines.append("  </entry>")
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
+
+
+def _feed_head(
+    updated: dt.date,
+    site_name: str,
+    base: str,
+    link: Callable[[str], str],
+    layout: SiteLayout,
+    feed_file: str,
+) -> list[str]:
+    """The feed's own elements, before its entries."""
+    feed_id = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, json.dumps([base, 'feed']))}"
+    return [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f"<feed xmlns={quoteattr(ATOM_NS)}>",
+        _element("id", feed_id),
+        _element("title", site_name, type="text"),
+        _element("subtitle", "Recent events of the continual improvement register", type="text"),
+        _element("updated", rfc3339(updated)),
+        "  <author>",
+        _element("name", site_name, indent=4),
+        "  </author>",
+        _element("generator", "cireg", version=__version__),
+        _element("link", None, rel="self", type="application/atom+xml", href=link(feed_file)),
+        _element("link", None, rel="alternate", type="text/html", href=link(layout.backlog_page)),
+    ]
 
 
 def _element(name: str, text: str | None, *, indent: int = 2, **attributes: str) -> str:

@@ -12,28 +12,15 @@ from functools import partial
 from typing import Any
 
 from cireg import __version__
-from cireg.model import Initiative, Kpi, Measurement, Objective, Register, number_of
+from cireg.model import Initiative, Kpi, Measurement, Objective, Register
 from cireg.principles import STEPS
-from cireg.render.badges import badge_state
-from cireg.render.memo import RenderMemo, recall
+from cireg.render.memo import remembered
 
 FORMAT_VERSION = 1
 
 
 def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def _jsonable(value: Any) -> Any:
-    """The file's data as written, with numbers JSON cannot carry (non-finite, beyond ±2^53:
-    already schema errors) as null."""
-    if isinstance(value, dict):
-        return {str(key): _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return number_of(value)
-    return value
 
 
 def _measurement(m: Measurement | None) -> dict[str, Any] | None:
@@ -75,7 +62,7 @@ def initiative_record(initiative: Initiative, position: int, today: dt.date) -> 
     overdue = initiative.overdue_objectives(today)
     return {
         "id": initiative.id,
-        "path": initiative.path,
+        "path": initiative.display_path,
         "backlog_position": position,
         "title": initiative.title,
         "status": initiative.status,
@@ -94,19 +81,19 @@ def initiative_record(initiative: Initiative, position: int, today: dt.date) -> 
         "on_hold_reason": initiative.on_hold_reason,
         "previous_iteration": initiative.previous_iteration,
         "next_iteration": initiative.next_iteration,
-        "source": _jsonable(initiative.data),
+        "source": initiative.as_written,
         "steps": {
             step.key: {
                 "number": step.number,
                 "question": step.question,
-                "state": report.state.value if report else "missing",
-                "badge": badge_state(report),
-                "required": bool(report and report.due),
-                "gaps": report.gaps if report else [],
+                "state": report.state.value,
+                "badge": report.badge,
+                "required": report.due,
+                "gaps": report.gaps,
                 "principles": initiative.principles.get(step.key, []),
             }
             for step in STEPS
-            for report in [initiative.steps.get(step.key)]
+            for report in [initiative.completeness[step.key]]
         },
         "kpis": [_kpi(kpi) for kpi in initiative.kpis],
         "objectives": [_objective(o, overdue) for o in initiative.objectives],
@@ -131,7 +118,7 @@ def initiative_record(initiative: Initiative, position: int, today: dt.date) -> 
 
 def register_record(register: Register, today: dt.date, records: bool = True) -> dict[str, Any]:
     errors = sum(1 for f in register.findings if f.is_error)
-    initiative_paths = {initiative.path for initiative in register.initiatives}
+    initiative_paths = {initiative.display_path for initiative in register.initiatives}
     return {
         "version": FORMAT_VERSION,
         "generator": f"cireg {__version__}",
@@ -164,30 +151,30 @@ def register_record(register: Register, today: dt.date, records: bool = True) ->
     }
 
 
-def render_register_json(register: Register, today: dt.date, memo: RenderMemo | None = None) -> str:
+def render_register_json(register: Register, today: dt.date) -> str:
     """register.json as compact text: the same as dumping `register_record`, assembled from
-    each initiative's record text so that a memo can keep that text from the last build
-    when the initiative did not change; its position goes in fresh."""
+    each initiative's record text, which is kept (render.memo) while the initiative does
+    not change; its position goes in fresh."""
     # JSON escapes every quote inside a string, so these keys cannot occur in any value.
     head, _, tail = _dumps(register_record(register, today, records=False)).partition(
         '"initiatives":[]'
     )
     records = []
     for position, initiative in enumerate(register.initiatives, start=1):
-        inputs = (tuple(initiative.findings), today)
-        before, after = recall(
-            memo, "json", initiative, inputs, partial(_record_text, initiative, today)
+        before, after = remembered(
+            "json", initiative, today, partial(_record_text, initiative, today)
         )
         records.append(f"{before}{position}{after}")
     return _finish(f'{head}"initiatives":[{",".join(records)}]{tail}')
 
 
 def _record_text(initiative: Initiative, today: dt.date) -> tuple[str, str]:
-    """An initiative's record as text, cut where its backlog position goes."""
-    before, _mark, after = _dumps(initiative_record(initiative, -1, today)).partition(
-        '"backlog_position":-1'
-    )
-    return before + '"backlog_position":', after
+    """An initiative's record as the text before its backlog position and the text after:
+    the position changes with other files, the rest only with this one."""
+    record = initiative_record(initiative, 0, today)
+    head = {key: record.pop(key) for key in ("id", "path")}
+    del record["backlog_position"]
+    return _dumps(head)[:-1] + ',"backlog_position":', "," + _dumps(record)[1:]
 
 
 def _dumps(record: dict[str, Any]) -> str:

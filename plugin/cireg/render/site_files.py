@@ -14,15 +14,13 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import partial
 
-from cireg.model import Initiative
-from cireg.render.badges import STATES, render_state_badge, render_steps_badge, step_states
+from cireg.render.badges import STATES, render_state_badge, render_steps_badge
 from cireg.render.feed import render_feed
 from cireg.render.format_reference import render_format_reference
-from cireg.render.memo import RenderMemo, recall
+from cireg.render.memo import remembered
+from cireg.render.page_context import RenderedPage, SiteContext
 from cireg.render.pages import (
     FIGURES,
-    RenderedPage,
-    SiteContext,
     render_backlog_page,
     render_figures,
     render_initiative_page,
@@ -31,7 +29,7 @@ from cireg.render.pages import (
 )
 from cireg.render.register_json import render_register_json
 from cireg.report import well_formed
-from cireg.rules import RULES
+from cireg.rules.catalogue import RULES
 from cireg.schema import REGISTER_SCHEMA_FILE, load_schema, schema_path
 
 ASSETS_DIR = os.path.join(os.path.dirname(__file__), "assets")
@@ -71,24 +69,24 @@ class SiteFile:
         return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def register_site_files(site: SiteContext, memo: RenderMemo | None = None) -> list[SiteFile]:
-    """The register's pages, badges, data files and assets, in a stable order. With a memo
-    kept between builds (mkdocs serve), what an unchanged initiative gave is not made again."""
+def register_site_files(site: SiteContext) -> list[SiteFile]:
+    """The register's pages, badges, data files and assets, in a stable order. What an
+    initiative unchanged since the last build (mkdocs serve) gave is not made again."""
     register, layout = site.register, site.layout
-    if memo is not None:
-        memo.begin(site_key(site), (initiative.id for initiative in register.initiatives))
+    key = site_key(site)
     out: list[SiteFile] = []
     for initiative in register.initiatives:
         make_page = partial(render_initiative_page, initiative, site)
-        make_badge = partial(_steps_badge, initiative)
-        # A page also shows the initiative's findings and links to the iterations that
-        # exist; an edit elsewhere may change either.
+        # A page also links to the iterations that exist; an edit elsewhere may change that.
         links = (initiative.previous_iteration in site.ids, initiative.next_iteration in site.ids)
-        page = recall(memo, "page", initiative, (tuple(initiative.findings), links), make_page)
-        badge = recall(memo, "badge", initiative, (), make_badge)
+        page = remembered("page", initiative, (key, links), make_page)
+        badge = render_steps_badge(initiative.id, initiative.badge_states())
         out.append(
             SiteFile(
-                layout.initiative_page(initiative.id), page, in_nav=False, source=initiative.source
+                layout.initiative_page(initiative.id),
+                page,
+                in_nav=False,
+                source=initiative.file_path,
             )
         )
         out.append(SiteFile(layout.badge(initiative.id), badge))
@@ -107,7 +105,7 @@ def register_site_files(site: SiteContext, memo: RenderMemo | None = None) -> li
     out.append(SiteFile(layout.backlog_page, render_backlog_page(site, unreadable)))
     out.append(SiteFile(layout.principles_page, render_principles_page(site)))
     out.append(SiteFile(layout.format_page, render_format_reference(load_schema(), RULES)))
-    out.append(SiteFile(layout.register_json, render_register_json(register, site.today, memo)))
+    out.append(SiteFile(layout.register_json, render_register_json(register, site.today)))
     feed = render_feed(
         register,
         site.today,
@@ -116,7 +114,6 @@ def register_site_files(site: SiteContext, memo: RenderMemo | None = None) -> li
         site_url=site.site_url,
         limit=site.feed_entries,
         feed_file=layout.feed,
-        memo=memo,
     )
     out.append(SiteFile(layout.feed, feed))
     with open(schema_path(), "rb") as schema:
@@ -129,10 +126,6 @@ def register_site_files(site: SiteContext, memo: RenderMemo | None = None) -> li
     if site.has_malformed_names:  # rare: only then is every text file looked through
         out = [item.well_formed() for item in out]
     return out
-
-
-def _steps_badge(initiative: Initiative) -> str:
-    return render_steps_badge(initiative.id, step_states(initiative))
 
 
 def site_key(site: SiteContext) -> Hashable:
