@@ -13,7 +13,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from cireg.dates import TodayError, resolve_today, today_option
@@ -97,13 +97,17 @@ def _url(value: Any) -> str | None:
     return urlunsplit(parsed)
 
 
+Value = TypeVar("Value")
 PLUGIN, SITE = "plugin", "site"  # an option of the cireg plugin, or a fact of mkdocs.yml
 
 
-def _about(check: Check, doc: str, *, of: str = PLUGIN, path: bool = False) -> dict[str, Any]:
-    """A field's check, what it means, whose it is (the plugin's option or the site's fact)
-    and whether it is a path beside mkdocs.yml (made absolute)."""
-    return {"check": check, "doc": doc, "of": of, "path": path}
+def _option(
+    default: Value, check: Check, doc: str, *, of: str = PLUGIN, path: bool = False
+) -> Value:
+    """A field of SiteOptions: its default, its check, what it means, whose it is (the
+    plugin's option or the site's fact) and whether it is a path beside mkdocs.yml (made
+    absolute)."""
+    return field(default=default, metadata={"check": check, "doc": doc, "of": of, "path": path})
 
 
 @dataclass(frozen=True)
@@ -112,121 +116,86 @@ class SiteOptions:
     `site_options()`, which checks each value; paths beside mkdocs.yml are absolute then."""
 
     root: str = "."  # the folder of mkdocs.yml (else the working folder): paths start here
-    initiatives_dir: str = field(
-        default="initiatives",
-        metadata=_about(_local_path, "The register folder, relative to mkdocs.yml.", path=True),
+    initiatives_dir: str = _option(
+        "initiatives", _local_path, "The register folder, relative to mkdocs.yml.", path=True
     )
-    today: dt.date | None = field(
-        default=None,
-        metadata=_about(
-            _date,
-            "The date that date rules (stale-review, overdue) compare against, YYYY-MM-DD. "
-            "Default: SOURCE_DATE_EPOCH when set, else the local date.",
-        ),
+    today: dt.date | None = _option(
+        None,
+        _date,
+        "The date that date rules (stale-review, overdue) compare against, YYYY-MM-DD. "
+        "Default: SOURCE_DATE_EPOCH when set, else the local date.",
     )
-    pages_dir: str = field(
-        default="initiatives",
-        metadata=_about(
-            _site_path(None),
-            "Folder of the site that holds one page per initiative (`<pages_dir>/<id>/`).",
-        ),
+    pages_dir: str = _option(
+        "initiatives",
+        _site_path(None),
+        "Folder of the site that holds one page per initiative (`<pages_dir>/<id>/`).",
     )
-    backlog_page: str = field(
-        default="backlog.md",
-        metadata=_about(
-            _site_path(".md"),
-            "Where the backlog page goes; list it in `nav` to give readers the way in.",
-        ),
+    backlog_page: str = _option(
+        "backlog.md",
+        _site_path(".md"),
+        "Where the backlog page goes; list it in `nav` to give readers the way in.",
     )
-    principles_page: str = field(
-        default="principles.md",
-        metadata=_about(_site_path(".md"), "Where the principles-per-step page goes."),
+    principles_page: str = _option(
+        "principles.md", _site_path(".md"), "Where the principles-per-step page goes."
     )
-    format_page: str = field(
-        default="format-reference.md",
-        metadata=_about(
-            _site_path(".md"),
-            "Where the format reference goes: every key of an initiative file and every rule, "
-            "made from the JSON Schema and the validator's rules, so it never drifts from them.",
-        ),
+    format_page: str = _option(
+        "format-reference.md",
+        _site_path(".md"),
+        "Where the format reference goes: every key of an initiative file and every rule, "
+        "made from the JSON Schema and the validator's rules, so it never drifts from them.",
     )
-    badges_dir: str = field(
-        default="badges",
-        metadata=_about(
-            _site_path(None),
-            "Folder of the seven-step SVG badges, `<badges_dir>/<id>.svg`, embeddable in a README.",
-        ),
+    badges_dir: str = _option(
+        "badges",
+        _site_path(None),
+        "Folder of the seven-step SVG badges, `<badges_dir>/<id>.svg`, embeddable in a README.",
     )
-    register_json: str = field(
-        default="register.json",
-        metadata=_about(
-            _site_path(".json"),
-            "Where the whole register with its computed facts is published as JSON.",
-        ),
+    register_json: str = _option(
+        "register.json",
+        _site_path(".json"),
+        "Where the whole register with its computed facts is published as JSON.",
     )
-    schema_file: str = field(
-        default="schemas/initiative.schema.json",
-        metadata=_about(
-            _site_path(".json"),
-            "Where the initiative JSON Schema is published, for editors to point at.",
-        ),
+    schema_file: str = _option(
+        "schemas/initiative.schema.json",
+        _site_path(".json"),
+        "Where the initiative JSON Schema is published, for editors to point at.",
     )
-    register_schema_file: str = field(
-        default="schemas/register.schema.json",
-        metadata=_about(
-            _site_path(".json"),
-            "Where the JSON Schema of register.json (and of `cireg export`) is published.",
-        ),
+    register_schema_file: str = _option(
+        "schemas/register.schema.json",
+        _site_path(".json"),
+        "Where the JSON Schema of register.json (and of `cireg export`) is published.",
     )
-    feed: str = field(
-        default="feed.xml",
-        metadata=_about(
-            _site_path(".xml"), "Where the Atom feed of the register's recent events is published."
-        ),
+    feed: str = _option(
+        "feed.xml",
+        _site_path(".xml"),
+        "Where the Atom feed of the register's recent events is published.",
     )
-    feed_entries: int = field(
-        default=50, metadata=_about(_count, "How many of the newest events the feed holds.")
+    feed_entries: int = _option(50, _count, "How many of the newest events the feed holds.")
+    principles_table: str | None = _option(
+        None,
+        _local_path,
+        "A YAML file mapping each step key (vision, current_state, ...) to the list of "
+        "principle slugs especially relevant there; replaces ITIL 4's table, the default.",
+        path=True,
     )
-    principles_table: str | None = field(
-        default=None,
-        metadata=_about(
-            _local_path,
-            "A YAML file mapping each step key (vision, current_state, ...) to the list of "
-            "principle slugs especially relevant there; replaces ITIL 4's table, the default.",
-            path=True,
-        ),
+    templates_dir: str | None = _option(
+        None,
+        _local_path,
+        "A folder of Jinja templates overriding cireg's own (initiative.md.j2, backlog.md.j2, "
+        "principles.md.j2, figures.html.j2, unreadable.md.j2).",
+        path=True,
     )
-    templates_dir: str | None = field(
-        default=None,
-        metadata=_about(
-            _local_path,
-            "A folder of Jinja templates overriding cireg's own (initiative.md.j2, backlog.md.j2, "
-            "principles.md.j2, figures.html.j2, unreadable.md.j2).",
-            path=True,
-        ),
+    show_findings: bool = _option(
+        True, _flag, "Show each initiative's findings in a box on its page."
     )
-    show_findings: bool = field(
-        default=True,
-        metadata=_about(_flag, "Show each initiative's findings in a box on its page."),
+    site_name: str = _option("Improvement register", _text, "The site's name.", of=SITE)
+    site_url: str | None = _option(
+        None, _url, "The site's address: absolute links in the feed and reports.", of=SITE
     )
-    site_name: str = field(
-        default="Improvement register", metadata=_about(_text, "The site's name.", of=SITE)
+    use_directory_urls: bool = _option(
+        True, _flag, "Pages served at `name/` (else at `name.html`).", of=SITE
     )
-    site_url: str | None = field(
-        default=None,
-        metadata=_about(
-            _url, "The site's address: absolute links in the feed and reports.", of=SITE
-        ),
-    )
-    use_directory_urls: bool = field(
-        default=True,
-        metadata=_about(_flag, "Pages served at `name/` (else at `name.html`).", of=SITE),
-    )
-    site_language: str = field(
-        default="en",
-        metadata=_about(
-            _text, "The theme's language: cireg's English text is marked as such.", of=SITE
-        ),
+    site_language: str = _option(
+        "en", _text, "The theme's language: cireg's English text is marked as such.", of=SITE
     )
 
     def today_or(self, given: str | None) -> dt.date:
