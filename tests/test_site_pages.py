@@ -2,7 +2,7 @@
 
 Everything here reads the one session build (`reference_site`) and compares it with facts
 computed independently, in this file, from the repository's `initiatives/*.yaml` and from the
-format specification (transcribed below: CI only has the repository)."""
+format specification and the ITIL reference (transcribed below: CI only has the repository)."""
 
 from __future__ import annotations
 
@@ -42,57 +42,42 @@ STEPS: tuple[tuple[str, int, str], ...] = (
 )
 STEP_KEYS = tuple(key for key, _, _ in STEPS)
 
+# The seven guiding principles, as the ITIL reference lists them; the site shows each name
+# with a capital, and the format writes it as a slug.
+PRINCIPLES_LISTED = (
+    "focus on value · start where you are · progress iteratively with feedback · collaborate and "
+    "promote visibility · think and work holistically · keep it simple and practical · optimize "
+    "and automate"
+)
 PRINCIPLE_NAMES: dict[str, str] = {
-    "focus-on-value": "Focus on value",
-    "start-where-you-are": "Start where you are",
-    "progress-iteratively-with-feedback": "Progress iteratively with feedback",
-    "collaborate-and-promote-visibility": "Collaborate and promote visibility",
-    "think-and-work-holistically": "Think and work holistically",
-    "keep-it-simple-and-practical": "Keep it simple and practical",
-    "optimize-and-automate": "Optimize and automate",
+    name.replace(" ", "-"): name.capitalize() for name in PRINCIPLES_LISTED.split(" · ")
 }
 
-# ITIL 4's table of the principles especially relevant at each step (the ✓ cells).
-CANONICAL: dict[str, frozenset[str]] = {
-    "vision": frozenset(
-        {"focus-on-value", "collaborate-and-promote-visibility", "think-and-work-holistically"}
-    ),
-    "current_state": frozenset({"start-where-you-are", "collaborate-and-promote-visibility"}),
-    "target_state": frozenset(
-        {
-            "progress-iteratively-with-feedback",
-            "think-and-work-holistically",
-            "keep-it-simple-and-practical",
-            "optimize-and-automate",
-        }
-    ),
-    "plan": frozenset(
-        {
-            "progress-iteratively-with-feedback",
-            "collaborate-and-promote-visibility",
-            "think-and-work-holistically",
-            "keep-it-simple-and-practical",
-        }
-    ),
-    "execution": frozenset(
-        {
-            "focus-on-value",
-            "progress-iteratively-with-feedback",
-            "collaborate-and-promote-visibility",
-        }
-    ),
-    "verification": frozenset(
-        {"focus-on-value", "collaborate-and-promote-visibility", "think-and-work-holistically"}
-    ),
-    "momentum": frozenset(
-        {
-            "focus-on-value",
-            "collaborate-and-promote-visibility",
-            "think-and-work-holistically",
-            "optimize-and-automate",
-        }
-    ),
-}
+# ITIL 4's table of the principles especially relevant at each step, as the reference gives
+# it: a row per step's question, a column per principle in the order listed above.
+ESPECIALLY_RELEVANT = """
+| What is the vision? | ✓ | | | ✓ | ✓ | | |
+| Where are we now? | | ✓ | | ✓ | | | |
+| Where do we want to be? | | | ✓ | | ✓ | ✓ | ✓ |
+| How do we get there? | | | ✓ | ✓ | ✓ | ✓ | |
+| Take action | ✓ | | ✓ | ✓ | | | |
+| Did we get there? | ✓ | | | ✓ | ✓ | | |
+| How do we keep the momentum going? | ✓ | | | ✓ | ✓ | | ✓ |
+"""
+
+
+def _especially_relevant() -> dict[str, frozenset[str]]:
+    rows = [line.strip("|").split("|") for line in ESPECIALLY_RELEVANT.strip().splitlines()]
+    assert [row[0].strip() for row in rows] == [question for _, _, question in STEPS]
+    return {
+        key: frozenset(
+            slug for slug, cell in zip(PRINCIPLE_NAMES, row[1:], strict=True) if cell.strip() == "✓"
+        )
+        for (key, _, _), row in zip(STEPS, rows, strict=True)
+    }
+
+
+CANONICAL = _especially_relevant()
 
 PRIORITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 VALUE_POINTS = {"high": 3, "medium": 2, "low": 1}
@@ -109,7 +94,9 @@ REQUIRED_STEPS: dict[str, frozenset[int]] = {
     "abandoned": frozenset({1, 7}),
 }
 
-STATUSES = ("idea", "planned", "in-progress", "verifying", "done", "on-hold", "abandoned")
+# The format's `status` values: the spec's table of keys, its cell for `status`.
+STATUS_CELL = "`idea` `planned` `in-progress` `verifying` `done` `on-hold` `abandoned`"
+STATUSES = tuple(re.findall(r"`([^`]+)`", STATUS_CELL))
 STATE_WORDS = ("complete", "partial", "missing", "not due")
 
 # Badges read by hand from the YAML files, as a check on the derivation below.
